@@ -1,0 +1,1 @@
+"""Omstil: evaluation and development of leaders' digital leadership in the Danish public sector."""

@@ -1,0 +1,63 @@
+"""The `omstil` console script: Omstil's commands, grouped, over Django's management commands."""
+
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+HELP = """\
+usage: omstil COMMAND [ARGS…]
+
+Omstil – evaluering og udvikling af digital ledelse / evaluating and developing digital leadership
+
+Instruments (instrumenter)
+  instruments list|show|validate|sync   the library of evaluation instruments
+
+Running Omstil
+  serve [--port P]        serve the web application (gunicorn)
+  worker [--burst]        run background tasks (e-mail, reports); --burst: run what is queued, exit
+  migrate                 bring the database up to date
+  demo                    set up the demo organisation and print how to log in
+
+Administration
+  createsuperuser         create a system administrator
+  check [--deploy]        check the configuration
+
+Every command takes --help. `omstil help --all` lists Django's own commands as well.
+Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage.
+Configuration comes from environment variables: see docs/configuration.md.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("omstil")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run one `omstil` command."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args in (["-h"], ["--help"], ["help"]):
+        sys.stdout.write(HELP)
+        return
+    if args == ["--version"]:
+        sys.stdout.write(f"omstil {_version()}\n")
+        return
+    if args[:2] == ["help", "--all"]:
+        args = ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omstil.settings")
+    from django.core.management import execute_from_command_line
+
+    language = os.environ.get("OMSTIL_LANGUAGE")
+    if language:
+        import django
+        from django.utils import translation
+
+        django.setup()
+        translation.activate(language)
+    execute_from_command_line(["omstil", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Core: the page frame, the front page, the accessibility statement and the server commands."""

@@ -1,0 +1,24 @@
+"""`omstil worker [--burst]`: run background tasks from the database queue."""
+
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+
+class Command(DatabaseWorker):
+    help = "Run background tasks until stopped; with --burst, run what is queued and exit."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--burst",
+            action="store_true",
+            help="Run the tasks that are queued now, then exit (same as --batch).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options.pop("burst"):
+            options["batch"] = True
+            options["startup_delay"] = False
+        super().handle(*args, **options)

@@ -1,0 +1,1 @@
+"""Instruments: the versioned library of evaluation instruments, themes and statements."""

@@ -1,0 +1,1 @@
+"""Organisations: the kommuner, regioner and agencies using Omstil, each kept apart."""

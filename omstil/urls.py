@@ -1,0 +1,13 @@
+"""The URL map of the whole application."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("omstil.core.urls")),
+    path("konto/", include("omstil.accounts.urls")),
+    path("instrumenter/", include("omstil.instruments.urls")),
+    path("sprog/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,100 @@
+"""Shared fixtures: the database under test (SQLite or private PostgreSQL), personas, library."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+
+from omstil.accounts.models import User
+from omstil.accounts.services import set_up_user
+from omstil.organisations.models import Organisation
+from tests.postgres import private_server
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("OMSTIL_TEST_DB", "sqlite"),
+        help="Database to run the suite against; postgresql starts a private server.",
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Point Django at a private PostgreSQL server when the suite runs with --db=postgresql."""
+    if request.config.getoption("--db") != "postgresql":
+        yield
+        return
+    with private_server() as server:
+        db = settings.DATABASES["default"]
+        db.update(
+            {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "omstil",
+                "USER": server.user,
+                "PASSWORD": "",
+                "HOST": server.host,
+                "PORT": str(server.port),
+                "OPTIONS": {},
+            }
+        )
+        yield
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI no test may be skipped: a skipped browser or PostgreSQL test fails the run."""
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"CI: {len(_skipped)} test(s) skipped; no test may be skipped in CI:"
+            )
+            for nodeid in _skipped:
+                reporter.write_line(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return Organisation.objects.create(slug="aarhus-test", name="Testkommune")
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return Organisation.objects.create(slug="anden", name="Anden Kommune")
+
+
+@pytest.fixture
+def system_admin(db: None) -> User:
+    return set_up_user("system@omstil.example", PASSWORD, name="Sys Admin", system_admin=True)
+
+
+@pytest.fixture
+def org_admin(organisation: Organisation) -> User:
+    return set_up_user("hr@test.example", PASSWORD, name="Hanne HR", admin_of=organisation)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return set_up_user("ude@test.example", PASSWORD, name="Uffe Udenfor")
+
+
+@pytest.fixture
+def library(db: None) -> None:
+    """The shipped instrument library, loaded as `omstil instruments sync` loads it."""
+    from omstil.instruments.services import sync_library
+
+    sync_library()

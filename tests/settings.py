@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings, with a fixed key and fast password hashing."""
+
+import os
+
+os.environ.setdefault(
+    "SECRET_KEY", "test-secret-key-that-is-long-enough-for-django-checks-0123456789"
+)
+os.environ.setdefault("OMSTIL_HTTPS", "0")
+
+from omstil.settings import *  # noqa: F403
+
+# Argon2 stays the production hasher; a fast one keeps the suite from spending minutes hashing.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -17,3 +17,6 @@ PASSWORD_HASHERS = [
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Static files straight from the finders (DKFDS in node_modules), as the live-server tests need.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

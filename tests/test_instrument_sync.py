@@ -1,4 +1,4 @@
-"""Loading the library: new files become instruments, changed ones new versions, bad ones nothing."""
+"""Loading the library: new files become instruments, changed ones new versions, bad ones none."""
 
 import shutil
 from pathlib import Path

@@ -58,7 +58,7 @@ class InstrumentVersion(models.Model):
         return f"{self.instrument.key} v{self.number}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise ValueError("An instrument version is immutable; sync a new version instead.")
         super().save(*args, **kwargs)
 

@@ -1,15 +1,15 @@
 """`omstil worker [--burst]`: run background tasks from the database queue."""
 
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
 
 class Command(DatabaseWorker):
     help = "Run background tasks until stopped; with --burst, run what is queued and exit."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--burst",

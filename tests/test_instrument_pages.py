@@ -1,0 +1,110 @@
+"""The instrument library in the browser: who may see it, what it shows, in Danish and English."""
+
+import pytest
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+
+from omstil.instruments.services import get_version
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("library")
+
+
+def logged_in(client: Client, user) -> Client:
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+def test_it_requires_login(client):
+    response = client.get(reverse("instruments:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_lists_the_five_shipped_instruments(client, outsider):
+    response = logged_in(client, outsider).get(reverse("instruments:list"))
+    page = response.content.decode()
+    for key in [
+        "digital-omstilling",
+        "topleder-kompetencer",
+        "ti-bud",
+        "digital-ledelse-fem-elementer",
+        "medarbejder-digitale-kompetencer",
+    ]:
+        assert reverse("instruments:detail", args=[key]) in page
+
+
+def test_the_detail_page_shows_every_statement_in_every_raters_wording(client, org_admin):
+    version = get_version("digital-omstilling")
+    response = logged_in(client, org_admin).get(
+        reverse("instruments:detail", args=[version.instrument.key])
+    )
+    page = response.content.decode()
+    for item in version.items.all():
+        for role in version.roles:
+            assert item.wording(role, "da") in page
+    assert "Min leder sikrer, at vi har styr på IT-sikkerheden i vores enhed" in page
+    for label in [
+        "Helt uenig",
+        "Hverken enig eller uenig",
+        "Helt enig",
+        "Ved ikke",
+        "Ønsker ikke at oplyse",
+    ]:
+        assert label in page
+    theme = version.themes.get()
+    for question in theme.content["reflection_questions"]:
+        assert question["da"] in page
+    for example in theme.content["examples"]:
+        assert example["title"]["da"] in page
+
+
+def test_the_detail_page_is_in_english_when_english_is_chosen(client, org_admin):
+    client = logged_in(client, org_admin)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/instrumenter/"})
+    assert response.status_code == 302
+    version = get_version("digital-omstilling")
+    page = client.get(reverse("instruments:detail", args=["digital-omstilling"])).content.decode()
+    assert '<html lang="en">' in page
+    assert version.items.first().wording("employee", "en") in page
+    assert "Strongly disagree" in page
+
+
+def test_both_guides_are_pages_beside_the_instrument(client, org_admin):
+    client = logged_in(client, org_admin)
+    version = get_version("digital-omstilling")
+    for audience, guide in [("leder", "leader"), ("organisation", "organisation")]:
+        url = reverse("instruments:guide", args=["digital-omstilling", audience])
+        page = client.get(url).content.decode()
+        content = version.document["guides"][guide]
+        assert content["title"]["da"] in page
+        for section in content["sections"]:
+            assert section["heading"]["da"] in page
+
+
+def test_an_unknown_instrument_or_guide_is_404(client, org_admin):
+    client = logged_in(client, org_admin)
+    assert client.get(reverse("instruments:detail", args=["findes-ikke"])).status_code == 404
+    assert client.get(reverse("instruments:guide", args=["ti-bud", "alle"])).status_code == 404
+    assert client.get(reverse("instruments:version", args=["ti-bud", 99])).status_code == 404
+
+
+def test_the_detail_page_costs_a_fixed_number_of_queries(client, org_admin):
+    client = logged_in(client, org_admin)
+    counts = []
+    for key in ["digital-omstilling", "medarbejder-digitale-kompetencer"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("instruments:detail", args=[key])).status_code == 200
+        counts.append(len(queries))
+    # One theme or six: the number of queries does not grow with the instrument.
+    assert counts[0] == counts[1]
+    assert counts[0] <= 10
+
+
+def test_the_accessibility_statement_is_public_and_linked_from_every_page(client, outsider):
+    page = client.get(reverse("core:accessibility")).content.decode()
+    assert "Tilgængelighedserklæring" in page
+    login_page = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("core:accessibility")}">Tilgængelighedserklæring' in login_page

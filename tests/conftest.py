@@ -2,14 +2,19 @@
 
 import os
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from django.conf import settings
+from django.db import connections
 
 from omstil.accounts.models import User
 from omstil.accounts.services import set_up_user
 from omstil.organisations.models import Organisation
-from tests.postgres import private_server
+from tests.postgres import free_port, private_server
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -42,6 +47,10 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest) -> Iterator[Non
                 "OPTIONS": {},
             }
         )
+        # A fixture set up earlier (live_server) may have made a SQLite connection already.
+        connections.close_all()
+        for alias in list(connections):
+            del connections[alias]
         yield
 
 
@@ -98,3 +107,34 @@ def library(db: None) -> None:
     from omstil.instruments.services import sync_library
 
     sync_library()
+
+
+class SMTPCollector:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802
+        assert isinstance(envelope.content, bytes)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPCollector]:
+    """A real SMTP server on loopback; Omstil's default mailer is pointed at it."""
+    collector = SMTPCollector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+            }
+        }
+        yield collector
+    finally:
+        controller.stop()

@@ -35,7 +35,8 @@ def _bin_dir() -> Path:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -55,7 +56,7 @@ def private_server() -> Iterator[PostgresServer]:
     if run_as:
         shutil.chown(root, run_as)
         shutil.chown(data, run_as)
-    port = _free_port()
+    port = free_port()
     user = "omstil"
 
     def run(*args: str) -> None:

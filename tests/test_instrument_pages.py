@@ -1,9 +1,9 @@
 """The instrument library in the browser: who may see it, what it shows, in Danish and English."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from omstil.instruments.services import get_version

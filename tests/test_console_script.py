@@ -1,0 +1,125 @@
+"""The `omstil` console script as an operator runs it: a fresh database, the contract's JSON."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+OMSTIL = str(Path(sys.executable).with_name("omstil"))
+SHIPPED = {
+    "digital-omstilling": 5,
+    "topleder-kompetencer": 7,
+    "ti-bud": 10,
+    "digital-ledelse-fem-elementer": None,
+    "medarbejder-digitale-kompetencer": None,
+}
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([OMSTIL, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    directory = tmp_path_factory.mktemp("omstil")
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "OMSTIL_"))
+    }
+    environment.update(
+        DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
+        SECRET_KEY="a-secret-key-for-the-console-script-tests-0123456789-abcdefghijklmnop",
+        OMSTIL_HTTPS="0",
+        OMSTIL_VAR_DIR=str(directory),
+    )
+    assert run("migrate", "-v0", env=environment).returncode == 0
+    synced = run("instruments", "sync", "--json", env=environment)
+    assert synced.returncode == 0, synced.stderr
+    return environment
+
+
+def test_help_lists_the_commands_in_groups(env):
+    result = run("--help", env=env)
+    assert result.returncode == 0
+    for line in ["instruments list|show|validate|sync", "serve [--port P]", "worker [--burst]"]:
+        assert line in result.stdout
+
+
+def test_list_json_names_every_shipped_instrument(env):
+    result = run("instruments", "list", "--json", env=env)
+    assert result.returncode == 0
+    rows = {row["key"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == set(SHIPPED)
+    for key, count in SHIPPED.items():
+        assert rows[key]["version"] == 1
+        assert isinstance(rows[key]["title"], str)
+        if count is not None:
+            assert rows[key]["items"] == count
+
+
+def test_show_json_has_every_item_with_its_text_by_role_and_language(env):
+    result = run("instruments", "show", "digital-omstilling", "--json", env=env)
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["key"] == "digital-omstilling"
+    assert len(data["items"]) == 5
+    for item in data["items"]:
+        assert set(item) >= {"key", "theme", "text"}
+        assert set(item["text"]) == {"employee", "self", "superior", "peer"}
+        for wording in item["text"].values():
+            assert set(wording) == {"da", "en"}
+    self_only = json.loads(run("instruments", "show", "ti-bud", "--json", env=env).stdout)
+    assert {role for item in self_only["items"] for role in item["text"]} == {"self"}
+
+
+def test_a_second_sync_leaves_every_instrument_unchanged(env):
+    result = run("instruments", "sync", "--json", env=env)
+    assert result.returncode == 0
+    assert {row["action"] for row in json.loads(result.stdout)["instruments"]} == {"unchanged"}
+
+
+def test_an_unknown_instrument_exits_1_and_wrong_usage_exits_2(env):
+    unknown = run("instruments", "show", "findes-ikke", env=env)
+    assert unknown.returncode == 1
+    assert "findes ikke" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    assert run("instruments", "vis", env=env).returncode == 2
+    assert run("instruments", "validate", env=env).returncode == 2
+
+
+def test_validate_prints_file_path_message_and_exits_1(env, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nkey: bad\n", encoding="utf-8")
+    result = run("instruments", "validate", str(bad), env=env)
+    assert result.returncode == 1
+    assert f"{bad}: kind: mangler" in result.stderr.splitlines()
+
+
+def test_messages_are_in_english_with_omstil_language_en(env):
+    result = run("instruments", "show", "findes-ikke", env={**env, "OMSTIL_LANGUAGE": "en"})
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(env):
+    production = {
+        **env,
+        "DEBUG": "0",
+        "OMSTIL_BASE_URL": "https://omstil.example.dk",
+        "ALLOWED_HOSTS": "omstil.example.dk",
+        "EMAIL_URL": "smtp+tls://mail.example.dk:587",
+    }
+    production.pop("OMSTIL_HTTPS")
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=production)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(env):
+    without_key = {key: value for key, value in env.items() if key != "SECRET_KEY"}
+    result = run("check", env=without_key)
+    assert result.returncode != 0
+    assert "SECRET_KEY skal være sat" in result.stderr

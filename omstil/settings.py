@@ -151,6 +151,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)
+if "EMAIL_BACKEND" not in _email:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL={EMAIL_URL!r}: ukendt type / unknown scheme "
+        f"(use one of {', '.join(sorted(dj_email_url.SCHEMES))})"
+    )
 _smtp = _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
     "default": {

@@ -115,7 +115,7 @@ class SMTPCollector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
         assert isinstance(envelope.content, bytes)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"

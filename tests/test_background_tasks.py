@@ -1,4 +1,4 @@
-"""Background tasks are queued in the database and run by `omstil worker`; e-mail goes out by SMTP."""
+"""Background tasks wait in the database until `omstil worker` runs them; e-mail goes by SMTP."""
 
 import pytest
 from django.core.management import call_command
@@ -23,8 +23,13 @@ def test_a_queued_email_is_sent_by_the_worker_in_burst_mode(db, smtp_server):
     [message] = smtp_server.messages
     assert message["To"] == "leder@test.example"
     assert message["Subject"] == "Evaluering af digital ledelse"
-    assert message.get_body(preferencelist=("plain",)).get_content().strip() == "Hej – her er dit link."
-    assert "<p>Hej – her er dit link.</p>" in message.get_body(preferencelist=("html",)).get_content()
+    assert (
+        message.get_body(preferencelist=("plain",)).get_content().strip()
+        == "Hej – her er dit link."
+    )
+    assert (
+        "<p>Hej – her er dit link.</p>" in message.get_body(preferencelist=("html",)).get_content()
+    )
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
 
 

@@ -111,7 +111,7 @@ def test_production_settings_pass_the_deploy_check(env):
         "DEBUG": "0",
         "OMSTIL_BASE_URL": "https://omstil.example.dk",
         "ALLOWED_HOSTS": "omstil.example.dk",
-        "EMAIL_URL": "smtp+tls://mail.example.dk:587",
+        "EMAIL_URL": "submission://mail.example.dk:587",
     }
     production.pop("OMSTIL_HTTPS")
     result = run("check", "--deploy", "--fail-level", "WARNING", env=production)

@@ -68,7 +68,7 @@ def test_the_detail_page_is_in_english_when_english_is_chosen(client, org_admin)
     version = get_version("digital-omstilling")
     page = client.get(reverse("instruments:detail", args=["digital-omstilling"])).content.decode()
     assert '<html lang="en">' in page
-    assert version.items.first().wording("employee", "en") in page
+    assert version.items.get(key="forklare-hvorfor").wording("employee", "en") in page
     assert "Strongly disagree" in page
 
 

@@ -51,9 +51,13 @@ class Command(OmstilCommand):
         try:
             version = services.get_version(options["key"], options["number"])
         except InstrumentVersion.DoesNotExist:
-            message = _("Instrumentet “%(key)s” findes ikke (i den version).") % {
-                "key": options["key"]
-            }
+            if options["number"] is None:
+                message = _("Instrumentet “%(key)s” findes ikke.") % {"key": options["key"]}
+            else:
+                message = _("Instrumentet “%(key)s” findes ikke i version %(number)s.") % {
+                    "key": options["key"],
+                    "number": options["number"],
+                }
             self.reject([message], {"ok": False, "error": message} if options["json"] else None)
         data = services.show_json(version)
         if options["json"]:

@@ -41,10 +41,11 @@ class Command(OmstilCommand):
         if options["json"]:
             self.emit_json(rows)
             return
+        statements = _("udsagn")
         for row in rows:
             self.stdout.write(
-                f"{row['key']:<36} v{row['version']:<3} {row['items']:>3} "
-                f"{_('udsagn')}  {row['title']}"
+                f"{row['key']:<36} v{row['version']:<3} "
+                f"{row['items']:>3} {statements}  {row['title']}"
             )
 
     def handle_show(self, **options: Any) -> None:

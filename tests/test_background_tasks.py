@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from omstil.core.tasks import send_email
 
 
-def test_a_queued_email_is_sent_by_the_worker_in_burst_mode(db, smtp_server):
+def test_a_queued_email_is_sent_by_the_worker_in_burst_mode(transactional_db, smtp_server):
     result = send_email.enqueue(
         to=["leder@test.example"],
         subject="Evaluering af digital ledelse",
@@ -33,12 +33,14 @@ def test_a_queued_email_is_sent_by_the_worker_in_burst_mode(db, smtp_server):
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
 
 
-def test_the_worker_in_burst_mode_exits_when_the_queue_is_empty(db):
+def test_the_worker_in_burst_mode_exits_when_the_queue_is_empty(transactional_db):
     call_command("worker", "--burst", verbosity=0)
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_task_that_fails_is_recorded_as_failed_and_the_worker_goes_on(db, settings, smtp_server):
+def test_a_task_that_fails_is_recorded_as_failed_and_the_worker_goes_on(
+    transactional_db, settings, smtp_server
+):
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -51,7 +53,7 @@ def test_a_task_that_fails_is_recorded_as_failed_and_the_worker_goes_on(db, sett
 
 
 @pytest.mark.parametrize("flag", ["--burst", "--batch"])
-def test_burst_and_batch_mean_the_same(db, smtp_server, flag):
+def test_burst_and_batch_mean_the_same(transactional_db, smtp_server, flag):
     send_email.enqueue(to=["b@test.example"], subject="s", text="t")
     call_command("worker", flag, verbosity=0)
     assert len(smtp_server.messages) == 1

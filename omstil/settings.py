@@ -195,3 +195,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+CSRF_FAILURE_VIEW = "omstil.core.views.csrf_failure"

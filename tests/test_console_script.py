@@ -2,11 +2,17 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.postgres import free_port
 
 OMSTIL = str(Path(sys.executable).with_name("omstil"))
 SHIPPED = {
@@ -123,3 +129,42 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(env):
     result = run("check", env=without_key)
     assert result.returncode != 0
     assert "SECRET_KEY skal være sat" in result.stderr
+
+
+def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
+    port = free_port()
+    production = {**env, "DEBUG": "0", "OMSTIL_VAR_DIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [OMSTIL, "serve", "--port", str(port), "--workers", "1"],
+        env=production,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    assert json.load(response) == {"ok": True}
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"{base}/konto/log-ind/", timeout=5) as response:
+            page = response.read().decode()
+        stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', page)
+        assert len(stylesheets) == 2
+        for stylesheet in stylesheets:
+            assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), "collected with hashed names"
+            with urllib.request.urlopen(f"{base}{stylesheet}", timeout=5) as response:
+                assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/findes-ikke/", timeout=5)
+        assert missing.value.code == 404
+        assert "Siden findes ikke" in missing.value.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

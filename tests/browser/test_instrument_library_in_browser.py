@@ -88,3 +88,12 @@ def test_it_fits_a_360_pixel_wide_phone(page: Page, live_server, user):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
     assert_accessible(page)
+
+
+def test_the_page_not_found_page_is_helpful_and_accessible(page: Page, live_server, user):
+    log_in(page, live_server.url, user)
+    response = page.goto(f"{live_server.url}/instrumenter/findes-ikke/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Siden findes ikke")
+    assert_accessible(page)

@@ -7,8 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
-from omstil.wsgi import application
-
 
 class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -20,6 +18,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Imported here so WhiteNoise indexes the static files after collectstatic has run.
+        from omstil.wsgi import application
+
         return application
 
 

@@ -108,3 +108,18 @@ def test_the_accessibility_statement_is_public_and_linked_from_every_page(client
     assert "Tilgængelighedserklæring" in page
     login_page = client.get(reverse("accounts:login")).content.decode()
     assert f'href="{reverse("core:accessibility")}">Tilgængelighedserklæring' in login_page
+
+
+def test_danish_is_shown_even_to_a_browser_that_asks_for_english(client, org_admin):
+    client = logged_in(client, org_admin)
+    page = client.get(reverse("instruments:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="da">' in page.content.decode()
+
+
+def test_a_user_whose_language_is_english_sees_english_until_they_switch(client, org_admin):
+    org_admin.language = "en"
+    org_admin.save()
+    client = logged_in(client, org_admin)
+    assert '<html lang="en">' in client.get(reverse("instruments:list")).content.decode()
+    client.post(reverse("set_language"), {"language": "da", "next": "/"})
+    assert '<html lang="da">' in client.get(reverse("instruments:list")).content.decode()

@@ -1,7 +1,10 @@
-"""An organisation (kommune, region, styrelse) whose data is kept apart from every other's."""
+"""An organisation (kommune, region, styrelse), its units and its people, kept apart from others."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = " / "
 
 
 class Organisation(models.Model):
@@ -9,6 +12,12 @@ class Organisation(models.Model):
 
     slug = models.SlugField(_("kortnavn"), max_length=60, unique=True)
     name = models.CharField(_("navn"), max_length=200)
+    min_group_size = models.PositiveSmallIntegerField(
+        _("mindste gruppestørrelse"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text=_("Standard for nye evalueringer; aldrig under 3."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -18,3 +27,90 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Unit(models.Model):
+    """A unit (enhed) in the organisation's tree, known by its full path from the top."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    path = models.CharField(_("enhed"), max_length=1000)
+    name = models.CharField(_("navn"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    depth = models.PositiveSmallIntegerField()
+    leader_employee_id = models.CharField(max_length=64, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enhed")
+        verbose_name_plural = _("enheder")
+        ordering = ["organisation", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "path"], name="unit_path_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Person(models.Model):
+    """A person from the HR file: an employee, a leader, or both.
+
+    People who leave are deactivated, never deleted, so earlier rounds stay intact. Reporting
+    lines are kept as employee ids: the import derives them for the whole file at once.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    employee_id = models.CharField(_("medarbejdernummer"), max_length=64)
+    name = models.CharField(_("navn"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people")
+    is_leader = models.BooleanField(_("leder"), default=False)
+    reports_to_employee_id = models.CharField(_("refererer til"), max_length=64, blank=True)
+    nearest_leader_employee_id = models.CharField(_("nærmeste leder"), max_length=64, blank=True)
+    job_family = models.CharField(_("faggruppe"), max_length=200, blank=True)
+    language = models.CharField(_("sprog"), max_length=2, default="da")
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_id"], name="person_employee_id_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "nearest_leader_employee_id"], name="person_nearest_leader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_id})"
+
+
+class OrganisationImport(models.Model):
+    """A record that an HR file was imported: who, when, which file, and what it changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imports")
+    imported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    counts = models.JSONField()
+    warnings = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} {self.file_name}"

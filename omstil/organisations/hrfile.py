@@ -1,0 +1,343 @@
+"""Read an HR system's export (CSV as Danish Excel writes it, or XLSX) into checked rows.
+
+Every problem is collected with its row (the line in the file, header = 1), its column and a
+reason, so HR can fix the whole file in one go. Nothing here touches the database.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from omstil.organisations.models import PATH_SEPARATOR
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# Canonical field → accepted headers (compared case-insensitively, spaces and "-" ignored).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "employee_id": ("medarbejdernummer", "employee_id", "medarbejdernr", "employeeid"),
+    "name": ("navn", "name"),
+    "email": ("email", "e-mail", "mail"),
+    "unit": ("enhed", "unit"),
+    "is_leader": ("leder", "is_leader", "isleader"),
+    "reports_to": ("refererer_til", "reports_to", "reportsto"),
+    "job_family": ("faggruppe", "job_family", "jobfamily"),
+    "language": ("sprog", "language"),
+}
+REQUIRED = ("employee_id", "name", "email", "unit")
+DANISH_NAMES = {
+    "employee_id": "medarbejdernummer",
+    "name": "navn",
+    "email": "email",
+    "unit": "enhed",
+    "is_leader": "leder",
+    "reports_to": "refererer_til",
+    "job_family": "faggruppe",
+    "language": "sprog",
+}
+MAX_LENGTH = {
+    "employee_id": 64,
+    "name": 200,
+    "email": 254,
+    "job_family": 200,
+}
+MAX_UNIT_PART = 200
+TRUE_WORDS = {"ja", "yes", "1", "true", "sand", "x", "j", "y"}
+FALSE_WORDS = {"nej", "no", "0", "false", "falsk", "", "n"}
+LANGUAGES = {"da", "en"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the file: where it is and why it stops (or only warns about) the import."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person as the file describes them, cleaned and checked."""
+
+    row: int
+    employee_id: str
+    name: str
+    email: str
+    unit_path: str
+    is_leader: bool
+    reports_to: str
+    job_family: str
+    language: str
+
+    @property
+    def unit_parts(self) -> list[str]:
+        return self.unit_path.split(PATH_SEPARATOR)
+
+
+@dataclass
+class HRFile:
+    """The rows of a file, or the reasons it cannot be used."""
+
+    rows: list[PersonRow] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical → as written in the file
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text.strip().lstrip("\ufeff").lower())
+
+
+_ALIASES = {
+    _header_key(alias): canonical for canonical, aliases in COLUMNS.items() for alias in aliases
+}
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person would read in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM), else Windows-1252 as older Danish Excel saves it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each record; the delimiter is the one the header uses most."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", "\t", ","), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    for cells in reader:
+        yield line, [cell.strip() for cell in cells]
+        line = reader.line_num + 1
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _records(data: bytes, result: HRFile) -> Iterator[tuple[int, list[str]]] | None:
+    if not data.strip():
+        result.errors.append(Problem(None, None, _("Filen er tom.")))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        result.errors.append(Problem(None, None, _("Filen er større end 50 MB.")))
+        return None
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "xl/workbook.xml" not in archive.namelist():
+                    raise zipfile.BadZipFile
+        except zipfile.BadZipFile:
+            result.errors.append(
+                Problem(None, None, _("Filen er hverken en CSV-fil eller et Excel-ark (XLSX)."))
+            )
+            return None
+        return _xlsx_rows(data)
+    if b"\x00" in data[:4096]:
+        result.errors.append(
+            Problem(None, None, _("Filen er hverken en CSV-fil eller et Excel-ark (XLSX)."))
+        )
+        return None
+    text = _decode(data)
+    if text is None:
+        result.errors.append(
+            Problem(None, None, _("Filen kan ikke læses som UTF-8 eller Windows-1252."))
+        )
+        return None
+    return _csv_rows(text)
+
+
+def _map_headers(cells: list[str], result: HRFile) -> dict[str, int] | None:
+    positions: dict[str, int] = {}
+    for index, header in enumerate(cells):
+        if not header:
+            continue
+        canonical = _ALIASES.get(_header_key(header))
+        if canonical is None:
+            result.warnings.append(Problem(1, header, _("Ukendt kolonne; den bliver ikke læst.")))
+            continue
+        if canonical in positions:
+            result.errors.append(Problem(1, header, _("Kolonnen står to gange i overskriften.")))
+            continue
+        positions[canonical] = index
+        result.headers[canonical] = header
+    for canonical in REQUIRED:
+        if canonical not in positions:
+            result.errors.append(
+                Problem(
+                    1,
+                    DANISH_NAMES[canonical],
+                    _(
+                        "Kolonnen mangler. Filen skal have kolonnerne medarbejdernummer, navn, "
+                        "email og enhed (eller employee_id, name, email og unit)."
+                    ),
+                )
+            )
+    return None if result.errors else positions
+
+
+def _unit_path(raw: str) -> str | None:
+    parts = [part.strip() for part in raw.split("/")]
+    if not parts or any(not part or len(part) > MAX_UNIT_PART for part in parts):
+        return None
+    return PATH_SEPARATOR.join(parts)
+
+
+def read_hr_file(data: bytes) -> HRFile:
+    """Parse and check an HR file; `errors` is empty exactly when every row can be imported."""
+    result = HRFile()
+    try:
+        records = _records(data, result)
+        if records is None:
+            return result
+        header_seen = False
+        positions: dict[str, int] = {}
+        for line, cells in records:
+            if not header_seen:
+                header_seen = True
+                mapped = _map_headers(cells, result)
+                if mapped is None:
+                    return result
+                positions = mapped
+                continue
+            if not any(cells):
+                continue
+            _read_row(line, cells, positions, result)
+        if not header_seen:
+            result.errors.append(Problem(None, None, _("Filen er tom.")))
+        elif not result.rows and not result.errors:
+            result.errors.append(Problem(None, None, _("Filen har ingen personer.")))
+    except csv.Error as exc:
+        result.errors.append(
+            Problem(None, None, _("Filen er ikke gyldig CSV: %(reason)s") % {"reason": exc})
+        )
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        result.errors.append(
+            Problem(None, None, _("Excel-arket kan ikke læses: %(reason)s") % {"reason": exc})
+        )
+    _check_uniqueness(result)
+    return result
+
+
+def _read_row(line: int, cells: list[str], positions: dict[str, int], result: HRFile) -> None:
+    def value(canonical: str) -> str:
+        index = positions.get(canonical)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def error(canonical: str, message: str) -> None:
+        result.errors.append(Problem(line, result.headers.get(canonical, canonical), message))
+
+    ok = True
+    for canonical in REQUIRED:
+        if not value(canonical):
+            error(canonical, _("Feltet skal udfyldes."))
+            ok = False
+    for canonical, limit in MAX_LENGTH.items():
+        if len(value(canonical)) > limit:
+            error(canonical, _("Feltet er længere end %(limit)s tegn.") % {"limit": limit})
+            ok = False
+    email = value("email").lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            error("email", _("“%(value)s” er ikke en gyldig e-mailadresse.") % {"value": email})
+            ok = False
+    unit_path = _unit_path(value("unit")) if value("unit") else None
+    if value("unit") and unit_path is None:
+        error(
+            "unit",
+            _(
+                "Enheden skal skrives som en sti fra toppen, fx “Kommune / Forvaltning / "
+                "Afdeling”, uden tomme dele."
+            ),
+        )
+        ok = False
+    leader_word = value("is_leader").lower()
+    if leader_word not in TRUE_WORDS | FALSE_WORDS:
+        error("is_leader", _("Skriv ja eller nej (yes/no, 1/0)."))
+        ok = False
+    language = value("language").lower() or "da"
+    if language not in LANGUAGES:
+        error("language", _("Sproget skal være da eller en."))
+        ok = False
+    reports_to = value("reports_to")
+    if reports_to and reports_to == value("employee_id"):
+        error("reports_to", _("En person kan ikke referere til sig selv."))
+        ok = False
+    if ok and unit_path is not None:
+        result.rows.append(
+            PersonRow(
+                row=line,
+                employee_id=value("employee_id"),
+                name=value("name"),
+                email=email,
+                unit_path=unit_path,
+                is_leader=leader_word in TRUE_WORDS,
+                reports_to=reports_to,
+                job_family=value("job_family"),
+                language=language,
+            )
+        )
+
+
+def _check_uniqueness(result: HRFile) -> None:
+    first_id: dict[str, int] = {}
+    first_email: dict[str, int] = {}
+    for person in result.rows:
+        if person.employee_id in first_id:
+            result.errors.append(
+                Problem(
+                    person.row,
+                    result.headers.get("employee_id", "medarbejdernummer"),
+                    _("Medarbejdernummeret “%(value)s” står også i række %(row)s.")
+                    % {"value": person.employee_id, "row": first_id[person.employee_id]},
+                )
+            )
+        else:
+            first_id[person.employee_id] = person.row
+        if person.email in first_email:
+            result.errors.append(
+                Problem(
+                    person.row,
+                    result.headers.get("email", "email"),
+                    _("E-mailadressen “%(value)s” står også i række %(row)s.")
+                    % {"value": person.email, "row": first_email[person.email]},
+                )
+            )
+        else:
+            first_email[person.email] = person.row

@@ -1,0 +1,159 @@
+"""`omstil org import|show|list|delete`: organisations and their people from the command line."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from omstil.core.commands import OmstilCommand
+from omstil.organisations.models import Organisation
+from omstil.organisations.services import (
+    ImportRejected,
+    delete_organisation,
+    import_people,
+    organisation_json,
+)
+
+
+class Command(OmstilCommand):
+    help = "Import organisations from HR files, show them, and delete them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        importing = actions.add_parser(
+            "import", help="Import or sync people from a CSV or XLSX file (all or nothing)."
+        )
+        importing.add_argument("file", type=Path, metavar="FILE")
+        importing.add_argument("--org", required=True, metavar="SLUG")
+        importing.add_argument("--name", default="", help="Organisation name (when new).")
+        importing.add_argument("--dry-run", action="store_true", help="Check; write nothing.")
+        self.add_json_flag(importing)
+        show = actions.add_parser("show", help="Show units and people.")
+        show.add_argument("--org", required=True, metavar="SLUG")
+        self.add_json_flag(show)
+        listing = actions.add_parser("list", help="List organisations.")
+        self.add_json_flag(listing)
+        delete = actions.add_parser("delete", help="Delete an organisation and all its data.")
+        delete.add_argument("--org", required=True, metavar="SLUG")
+        delete.add_argument(
+            "--confirm",
+            metavar="SLUG",
+            help="Repeat the slug to confirm without being asked.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(**options)
+
+    def _organisation(self, slug: str, as_json: bool) -> Organisation:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            message = _("Organisationen “%(slug)s” findes ikke.") % {"slug": slug}
+            self.reject([message], {"ok": False, "error": message} if as_json else None)
+        return organisation
+
+    def handle_import(self, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            message = _("Filen %(file)s kan ikke læses: %(reason)s") % {
+                "file": path,
+                "reason": exc.strerror,
+            }
+            self.reject(
+                [message],
+                {"ok": False, "errors": [{"row": None, "column": None, "message": message}]}
+                if options["json"]
+                else None,
+            )
+        try:
+            plan = import_people(
+                options["org"],
+                data,
+                name=options["name"],
+                dry_run=options["dry_run"],
+                file_name=path.name,
+            )
+        except ImportRejected as exc:
+            self.reject(
+                [
+                    self._line(path, problem.row, problem.column, problem.message)
+                    for problem in exc.problems
+                ],
+                {"ok": False, "errors": [problem.as_json() for problem in exc.problems]}
+                if options["json"]
+                else None,
+            )
+        counts = plan.counts()
+        if options["json"]:
+            self.emit_json(
+                {
+                    "ok": True,
+                    "dry_run": options["dry_run"],
+                    **counts,
+                    "warnings": [problem.as_json() for problem in plan.warnings],
+                }
+            )
+            return
+        for problem in plan.warnings:
+            self.stderr.write(
+                _("advarsel: %(line)s")
+                % {"line": self._line(path, problem.row, problem.column, problem.message)}
+            )
+        summary = (
+            _(
+                "%(created)s nye, %(updated)s ændrede, %(moved)s flyttede, %(deactivated)s "
+                "deaktiverede, %(reactivated)s genaktiverede, %(unchanged)s uændrede."
+            )
+            % counts
+        )
+        prefix = _("Prøvekørsel – intet er gemt: ") if options["dry_run"] else ""
+        self.stdout.write(prefix + summary)
+
+    @staticmethod
+    def _line(path: Path, row: int | None, column: str | None, message: str) -> str:
+        where = [str(path)]
+        if row is not None:
+            where.append(_("række %(row)s") % {"row": row})
+        if column:
+            where.append(_("kolonne %(column)s") % {"column": column})
+        return f"{', '.join(where)}: {message}"
+
+    def handle_show(self, **options: Any) -> None:
+        organisation = self._organisation(options["org"], options["json"])
+        data = organisation_json(organisation)
+        if options["json"]:
+            self.emit_json(data)
+            return
+        self.stdout.write(f"{organisation.name} ({organisation.slug})")
+        for unit in data["units"]:
+            depth = unit["path"].count(" / ")
+            name = unit["path"].split(" / ")[-1]
+            leader = unit["leader"] or "–"
+            self.stdout.write(f"{'  ' * depth}{name}  [{_('leder')}: {leader}, {unit['people']}]")
+
+    def handle_list(self, **options: Any) -> None:
+        rows = [
+            {"slug": organisation.slug, "name": organisation.name}
+            for organisation in Organisation.objects.order_by("slug")
+        ]
+        if options["json"]:
+            self.emit_json(rows)
+            return
+        for row in rows:
+            self.stdout.write(f"{row['slug']:<30} {row['name']}")
+
+    def handle_delete(self, **options: Any) -> None:
+        organisation = self._organisation(options["org"], as_json=False)
+        confirmation = options["confirm"]
+        if confirmation is None and sys.stdin.isatty():
+            confirmation = input(
+                _("Skriv “%(slug)s” for at slette organisationen og alle dens data: ")
+                % {"slug": organisation.slug}
+            ).strip()
+        if confirmation != organisation.slug:
+            self.reject([_("Ikke bekræftet; intet er slettet.")])
+        delete_organisation(organisation)
+        self.stdout.write(_("Organisationen “%(slug)s” er slettet.") % {"slug": organisation.slug})

@@ -1,0 +1,340 @@
+"""Import and sync an organisation from an HR file: all of it or nothing, history kept."""
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.organisations.hrfile import HRFile, PersonRow, Problem, read_hr_file
+from omstil.organisations.models import (
+    PATH_SEPARATOR,
+    Organisation,
+    OrganisationImport,
+    Person,
+    Unit,
+)
+from omstil.organisations.structure import Structure, derive, parent_path
+
+BATCH = 2000
+HR_FIELDS = ("name", "email", "is_leader", "reports_to_employee_id", "job_family", "language")
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `problems` says where and why. Nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happens to one person, for the preview."""
+
+    employee_id: str
+    name: str
+    fields: tuple[str, ...] = ()
+    from_unit: str = ""
+    to_unit: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """What an import would change; `apply_plan` carries it out."""
+
+    file: HRFile
+    structure: Structure
+    created: list[Change] = field(default_factory=list)
+    updated: list[Change] = field(default_factory=list)
+    moved: list[Change] = field(default_factory=list)
+    deactivated: list[Change] = field(default_factory=list)
+    reactivated: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    reporting_lines_changed: int = 0
+    new_units: list[str] = field(default_factory=list)
+    people_to_create: list[Person] = field(default_factory=list)
+    people_to_update: list[Person] = field(default_factory=list)
+    people_to_deactivate: list[int] = field(default_factory=list)
+    unit_of: dict[str, str] = field(default_factory=dict)  # employee id → unit path
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.file.errors + self.structure.errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.file.warnings + self.structure.warnings
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "moved": len(self.moved),
+            "deactivated": len(self.deactivated),
+            "reactivated": len(self.reactivated),
+            "unchanged": self.unchanged,
+            "reporting_lines_changed": self.reporting_lines_changed,
+            "new_units": len(self.new_units),
+        }
+
+    def digest(self) -> str:
+        """A fingerprint of the changes, to tell whether a preview still holds when confirmed."""
+        parts = [
+            repr(sorted(self.counts().items())),
+            *(
+                f"{kind}:{c.employee_id}:{c.fields}:{c.to_unit}"
+                for kind, changes in [
+                    ("c", self.created),
+                    ("u", self.updated),
+                    ("m", self.moved),
+                    ("d", self.deactivated),
+                    ("r", self.reactivated),
+                ]
+                for c in changes
+            ),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _batches[T](items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plan_import(organisation: Organisation | None, data: bytes) -> ImportPlan:
+    """Read the file and compare it with the organisation as stored (no writes)."""
+    hr_file = read_hr_file(data)
+    existing: dict[str, Person] = {}
+    units: dict[str, Unit] = {}
+    if organisation is not None and organisation.pk is not None:
+        existing = {
+            p.employee_id: p
+            for p in Person.objects.filter(organisation=organisation).select_related("unit")
+        }
+        units = {u.path: u for u in Unit.objects.filter(organisation=organisation)}
+    if hr_file.errors:
+        return ImportPlan(file=hr_file, structure=Structure())
+    in_file = {row.employee_id for row in hr_file.rows}
+    structure = derive(
+        hr_file.rows,
+        min_group_size=organisation.min_group_size if organisation else 5,
+        known_inactive=[employee_id for employee_id in existing if employee_id not in in_file],
+        column=hr_file.headers,
+    )
+    plan = ImportPlan(file=hr_file, structure=structure)
+    if structure.errors:
+        return plan
+    plan.new_units = [path for path in structure.units if path not in units]
+    for row in hr_file.rows:
+        _plan_person(plan, row, existing.get(row.employee_id), structure)
+    for employee_id, person in existing.items():
+        if person.active and employee_id not in in_file:
+            plan.deactivated.append(Change(employee_id, person.name, from_unit=person.unit.path))
+            plan.people_to_deactivate.append(person.pk)
+    return plan
+
+
+def _plan_person(
+    plan: ImportPlan, row: PersonRow, person: Person | None, structure: Structure
+) -> None:
+    nearest = structure.nearest_leader.get(row.employee_id) or ""
+    values = {
+        "name": row.name,
+        "email": row.email,
+        "is_leader": row.is_leader,
+        "reports_to_employee_id": row.reports_to,
+        "job_family": row.job_family,
+        "language": row.language,
+    }
+    if person is None:
+        plan.created.append(Change(row.employee_id, row.name, to_unit=row.unit_path))
+        plan.people_to_create.append(
+            Person(employee_id=row.employee_id, nearest_leader_employee_id=nearest, **values)
+        )
+        plan.unit_of[row.employee_id] = row.unit_path
+        return
+    changed = tuple(name for name, value in values.items() if getattr(person, name) != value)
+    old_unit = person.unit.path
+    moved = old_unit != row.unit_path
+    reporting_changed = person.nearest_leader_employee_id != nearest
+    if not person.active:
+        plan.reactivated.append(Change(row.employee_id, row.name, changed, old_unit, row.unit_path))
+    elif moved:
+        plan.moved.append(Change(row.employee_id, row.name, changed, old_unit, row.unit_path))
+    elif changed:
+        plan.updated.append(Change(row.employee_id, row.name, changed))
+    elif reporting_changed:
+        plan.reporting_lines_changed += 1
+    else:
+        plan.unchanged += 1
+        return
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.nearest_leader_employee_id = nearest
+    person.active = True
+    person.deactivated_at = None
+    plan.unit_of[row.employee_id] = row.unit_path
+    plan.people_to_update.append(person)
+
+
+def _apply(organisation: Organisation, plan: ImportPlan) -> None:
+    now = timezone.now()
+    units = {u.path: u for u in Unit.objects.filter(organisation=organisation)}
+    new_units = [
+        Unit(
+            organisation=organisation,
+            path=path,
+            name=path.split(PATH_SEPARATOR)[-1],
+            depth=path.count(PATH_SEPARATOR),
+        )
+        for path in plan.new_units
+    ]
+    for depth in sorted({unit.depth for unit in new_units}):
+        level = [unit for unit in new_units if unit.depth == depth]
+        for unit in level:
+            parent = parent_path(unit.path)
+            unit.parent = units[parent] if parent else None
+        Unit.objects.bulk_create(level, batch_size=BATCH)
+        units.update({unit.path: unit for unit in level})
+
+    for person in plan.people_to_create:
+        person.organisation = organisation
+        person.unit = units[plan.unit_of[person.employee_id]]
+    Person.objects.bulk_create(plan.people_to_create, batch_size=BATCH)
+    for person in plan.people_to_update:
+        person.unit = units[plan.unit_of[person.employee_id]]
+        person.updated_at = now
+    Person.objects.bulk_update(
+        plan.people_to_update,
+        [
+            *HR_FIELDS,
+            "unit",
+            "nearest_leader_employee_id",
+            "active",
+            "deactivated_at",
+            "updated_at",
+        ],
+        batch_size=500,
+    )
+    for ids in _batches(plan.people_to_deactivate):
+        Person.objects.filter(pk__in=ids).update(active=False, deactivated_at=now, updated_at=now)
+
+    in_use = {path for row in plan.file.rows for path in _ancestors(row.unit_path)}
+    changed_units = []
+    for path, unit in units.items():
+        leader = plan.structure.unit_leader.get(path, "")
+        active = path in in_use
+        if unit.leader_employee_id != leader or unit.active != active:
+            unit.leader_employee_id = leader
+            unit.active = active
+            changed_units.append(unit)
+    Unit.objects.bulk_update(changed_units, ["leader_employee_id", "active"], batch_size=500)
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.split(PATH_SEPARATOR)
+    return [PATH_SEPARATOR.join(parts[: index + 1]) for index in range(len(parts))]
+
+
+def import_people(
+    slug: str,
+    data: bytes,
+    *,
+    name: str = "",
+    dry_run: bool = False,
+    actor: User | None = None,
+    file_name: str = "",
+    expected_digest: str | None = None,
+) -> ImportPlan:
+    """Import an HR file into the organisation `slug` (created when new), or nothing at all.
+
+    Raises ImportRejected with every problem when the file cannot be imported, and
+    PlanChanged when `expected_digest` (from a preview) no longer matches what would happen.
+    """
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
+        plan = plan_import(organisation, data)
+        if plan.errors:
+            raise ImportRejected(plan.errors)
+        if expected_digest is not None and plan.digest() != expected_digest:
+            raise PlanChanged(plan)
+        if dry_run:
+            return plan
+        if organisation is None:
+            organisation = Organisation.objects.create(slug=slug, name=name or slug)
+        elif name and name != organisation.name:
+            organisation.name = name
+            organisation.save(update_fields=["name"])
+        _apply(organisation, plan)
+        OrganisationImport.objects.create(
+            organisation=organisation,
+            imported_by=actor,
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            counts=plan.counts(),
+            warnings=len(plan.warnings),
+        )
+    return plan
+
+
+class PlanChanged(Exception):
+    """The organisation changed between the preview and the confirmation."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(_("Organisationen er ændret siden forhåndsvisningen."))
+        self.plan = plan
+
+
+def organisation_json(organisation: Organisation) -> dict[str, Any]:
+    """`omstil org show --json`: units with leader and head count, and every person."""
+    people = list(
+        Person.objects.filter(organisation=organisation)
+        .select_related("unit")
+        .order_by("employee_id")
+    )
+    head_count: dict[int, int] = {}
+    for person in people:
+        if person.active:
+            head_count[person.unit_id] = head_count.get(person.unit_id, 0) + 1
+    units = Unit.objects.filter(organisation=organisation, active=True).order_by("path")
+    return {
+        "organisation": {"slug": organisation.slug, "name": organisation.name},
+        "units": [
+            {
+                "path": unit.path,
+                "leader": unit.leader_employee_id or None,
+                "people": head_count.get(unit.pk, 0),
+            }
+            for unit in units
+        ],
+        "people": [
+            {
+                "employee_id": person.employee_id,
+                "name": person.name,
+                "email": person.email,
+                "unit": person.unit.path,
+                "is_leader": person.is_leader,
+                "nearest_leader": person.nearest_leader_employee_id or None,
+                "job_family": person.job_family,
+                "language": person.language,
+                "active": person.active,
+            }
+            for person in people
+        ],
+    }
+
+
+@transaction.atomic
+def delete_organisation(organisation: Organisation, *, actor: User | None = None) -> None:
+    """Delete an organisation and every person, unit and record under it."""
+    Person.objects.filter(organisation=organisation).delete()
+    units = Unit.objects.filter(organisation=organisation)
+    # Children before parents: units protect their parents from deletion.
+    for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
+        units.filter(depth=depth).delete()
+    organisation.delete()

@@ -1,0 +1,189 @@
+"""Derive the reporting lines of a whole organisation from its people and its unit tree.
+
+A person's nearest leader (nærmeste leder) is the person named in `refererer_til` if any;
+otherwise the leader of their own unit; for the leader of a unit, the leader of the nearest unit
+above that has one. Pure functions, no database.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from omstil.organisations.hrfile import PersonRow, Problem
+from omstil.organisations.models import PATH_SEPARATOR
+
+
+@dataclass
+class Structure:
+    """Units, leaders, nearest leaders, and what is wrong or worth a warning."""
+
+    units: list[str] = field(default_factory=list)  # every path, ancestors included, top first
+    unit_leader: dict[str, str] = field(default_factory=dict)  # path → employee id
+    nearest_leader: dict[str, str | None] = field(default_factory=dict)  # employee id → id
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def ancestors(path: str) -> list[str]:
+    """`"A / B / C"` → `["A", "A / B", "A / B / C"]`."""
+    parts = path.split(PATH_SEPARATOR)
+    return [PATH_SEPARATOR.join(parts[: index + 1]) for index in range(len(parts))]
+
+
+def parent_path(path: str) -> str | None:
+    parts = path.split(PATH_SEPARATOR)
+    return PATH_SEPARATOR.join(parts[:-1]) if len(parts) > 1 else None
+
+
+def derive(
+    people: Sequence[PersonRow],
+    *,
+    min_group_size: int,
+    known_inactive: Iterable[str] = (),
+    column: dict[str, str] | None = None,
+) -> Structure:
+    """Units, leaders and reporting lines for the people of one file, with errors and warnings.
+
+    `known_inactive` are employee ids the organisation has had but who are not in this file: a
+    `refererer_til` naming one of them names somebody who is no longer active.
+    """
+    column = column or {}
+    reports_column = column.get("reports_to", "refererer_til")
+    leader_column = column.get("is_leader", "leder")
+    result = Structure()
+    by_id = {person.employee_id: person for person in people}
+    inactive = set(known_inactive)
+
+    paths: set[str] = set()
+    for person in people:
+        paths.update(ancestors(person.unit_path))
+    result.units = sorted(paths, key=lambda path: (path.count(PATH_SEPARATOR), path))
+
+    for person in people:
+        if not person.is_leader:
+            continue
+        other = result.unit_leader.get(person.unit_path)
+        if other is not None:
+            result.errors.append(
+                Problem(
+                    person.row,
+                    leader_column,
+                    _("Enheden “%(unit)s” har allerede en leder: %(other)s (række %(row)s).")
+                    % {
+                        "unit": person.unit_path,
+                        "other": by_id[other].name,
+                        "row": by_id[other].row,
+                    },
+                )
+            )
+        else:
+            result.unit_leader[person.unit_path] = person.employee_id
+
+    for person in people:
+        if person.reports_to and person.reports_to not in by_id:
+            if person.reports_to in inactive:
+                message = _(
+                    "“%(value)s” er ikke længere aktiv i organisationen og kan ikke være "
+                    "nærmeste leder."
+                )
+            else:
+                message = _("Der er ingen person med medarbejdernummeret “%(value)s” i filen.")
+            result.errors.append(
+                Problem(person.row, reports_column, message % {"value": person.reports_to})
+            )
+    if result.errors:
+        return result
+
+    for person in people:
+        result.nearest_leader[person.employee_id] = _nearest_leader(person, result.unit_leader)
+    _find_cycles(people, by_id, result, reports_column)
+    if not result.errors:
+        _warn(people, result, min_group_size)
+    return result
+
+
+def _nearest_leader(person: PersonRow, unit_leader: dict[str, str]) -> str | None:
+    if person.reports_to:
+        return person.reports_to
+    if not person.is_leader:
+        return unit_leader.get(person.unit_path)
+    path = parent_path(person.unit_path)
+    while path is not None:
+        if path in unit_leader:
+            return unit_leader[path]
+        path = parent_path(path)
+    return None
+
+
+def _find_cycles(
+    people: Sequence[PersonRow],
+    by_id: dict[str, PersonRow],
+    result: Structure,
+    reports_column: str,
+) -> None:
+    """Reject reporting lines that lead back to where they started."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = known to end at the top
+    for person in people:
+        trail: list[str] = []
+        current: str | None = person.employee_id
+        while current is not None and state.get(current) is None:
+            state[current] = 1
+            trail.append(current)
+            current = result.nearest_leader.get(current)
+        if current is not None and state.get(current) == 1:
+            cycle = trail[trail.index(current) :]
+            rows = ", ".join(str(by_id[member].row) for member in cycle)
+            names = " → ".join(by_id[member].name for member in [*cycle, cycle[0]])
+            first = by_id[cycle[0]]
+            result.errors.append(
+                Problem(
+                    first.row,
+                    reports_column,
+                    _("Ledelseslinjerne går i ring: %(names)s (række %(rows)s).")
+                    % {"names": names, "rows": rows},
+                )
+            )
+        for member in trail:
+            state[member] = 2
+
+
+def _warn(people: Sequence[PersonRow], result: Structure, min_group_size: int) -> None:
+    employees = Counter(leader for leader in result.nearest_leader.values() if leader is not None)
+    leaders = {person.employee_id: person for person in people if person.is_leader}
+    staffed = {person.unit_path for person in people}
+    for path in result.units:
+        if path not in result.unit_leader and path in staffed:
+            result.warnings.append(
+                Problem(None, None, _("Enheden “%(unit)s” har ingen leder.") % {"unit": path})
+            )
+    for leader_id, leader in leaders.items():
+        count = employees.get(leader_id, 0)
+        if count < min_group_size:
+            result.warnings.append(
+                Problem(
+                    leader.row,
+                    None,
+                    ngettext(
+                        "%(name)s har %(count)s medarbejder, færre end mindste gruppestørrelse "
+                        "(%(minimum)s): medarbejdernes svar om lederen vil aldrig blive vist.",
+                        "%(name)s har %(count)s medarbejdere, færre end mindste gruppestørrelse "
+                        "(%(minimum)s): medarbejdernes svar om lederen vil aldrig blive vist.",
+                        count,
+                    )
+                    % {"name": leader.name, "count": count, "minimum": min_group_size},
+                )
+            )
+    for person in people:
+        if result.nearest_leader.get(person.employee_id) is None and not (
+            person.is_leader and parent_path(person.unit_path) is None
+        ):
+            result.warnings.append(
+                Problem(
+                    person.row,
+                    None,
+                    _("%(name)s har ingen nærmeste leder.") % {"name": person.name},
+                )
+            )

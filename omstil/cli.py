@@ -47,8 +47,15 @@ def main(argv: list[str] | None = None) -> None:
     if args[:2] == ["help", "--all"]:
         args = ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omstil.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads the configuration now, to report it cleanly)
+    except (ImproperlyConfigured, ValueError) as exc:
+        sys.stderr.write(f"omstil: {exc}\n")
+        raise SystemExit(1) from None
     language = os.environ.get("OMSTIL_LANGUAGE")
     if language:
         import django

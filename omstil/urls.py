@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("omstil.core.urls")),
     path("konto/", include("omstil.accounts.urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
+    path("organisationer/", include("omstil.organisations.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

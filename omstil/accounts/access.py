@@ -1,6 +1,8 @@
 """Who may see what: one helper per kind of object, used by pages, files and commands alike."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import QuerySet
 
 from omstil.accounts.models import Membership, User
@@ -21,3 +23,19 @@ def administered_organisations(user: AbstractBaseUser | AnonymousUser) -> QueryS
 def can_administer(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> bool:
     """Whether `user` is an admin of `organisation` (or a system admin)."""
     return administered_organisations(user).filter(pk=organisation.pk).exists()
+
+
+def get_administered_organisation(
+    user: AbstractBaseUser | AnonymousUser, slug: str
+) -> Organisation:
+    """The organisation `slug` if `user` administers it; 404 otherwise (existence is not revealed)."""
+    organisation = administered_organisations(user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404(slug)
+    return organisation
+
+
+def require_system_admin(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Raise PermissionDenied unless `user` is a system administrator."""
+    if not (isinstance(user, User) and user.is_system_admin):
+        raise PermissionDenied

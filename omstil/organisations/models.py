@@ -114,3 +114,22 @@ class OrganisationImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+class PendingImport(models.Model):
+    """An uploaded HR file awaiting confirmation after its preview; deleted once used.
+
+    Holds personal data, so it lives only between preview and confirmation (at most a day).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    plan_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.file_name}"

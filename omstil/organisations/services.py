@@ -338,3 +338,75 @@ def delete_organisation(organisation: Organisation, *, actor: User | None = None
     for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
         units.filter(depth=depth).delete()
     organisation.delete()
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    """A unit in the tree page: its leader, head count, warnings and children."""
+
+    unit: Unit
+    leader: Person | None
+    people: int
+    warnings: list[str]
+    children: list["UnitNode"]
+
+
+@dataclass
+class Overview:
+    """The organisation's tree with every warning, as HR sees it."""
+
+    roots: list[UnitNode]
+    people: int
+    leaders: int
+    warnings: list[str]
+
+
+def organisation_overview(organisation: Organisation) -> Overview:
+    """The unit tree with leaders, head counts and warnings, from the stored organisation."""
+    people = list(Person.objects.filter(organisation=organisation, active=True))
+    by_id = {person.employee_id: person for person in people}
+    employees: dict[str, int] = {}
+    head_count: dict[int, int] = {}
+    for person in people:
+        head_count[person.unit_id] = head_count.get(person.unit_id, 0) + 1
+        if person.nearest_leader_employee_id:
+            leader_id = person.nearest_leader_employee_id
+            employees[leader_id] = employees.get(leader_id, 0) + 1
+    units = list(Unit.objects.filter(organisation=organisation, active=True).order_by("path"))
+    nodes: dict[int, UnitNode] = {}
+    roots: list[UnitNode] = []
+    all_warnings: list[str] = []
+    for unit in units:
+        leader = by_id.get(unit.leader_employee_id)
+        warnings: list[str] = []
+        if leader is None and head_count.get(unit.pk):
+            warnings.append(_("Enheden har ingen leder."))
+        elif leader is not None and employees.get(leader.employee_id, 0) < organisation.min_group_size:
+            warnings.append(
+                _(
+                    "Lederen har %(count)s medarbejdere – færre end mindste gruppestørrelse "
+                    "(%(minimum)s), så medarbejdernes svar vil aldrig blive vist."
+                )
+                % {
+                    "count": employees.get(leader.employee_id, 0),
+                    "minimum": organisation.min_group_size,
+                }
+            )
+        node = UnitNode(unit, leader, head_count.get(unit.pk, 0), warnings, [])
+        nodes[unit.pk] = node
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+        all_warnings.extend(f"{unit.path}: {warning}" for warning in warnings)
+    root_leaders = {node.unit.leader_employee_id for node in roots}
+    for person in people:
+        if not person.nearest_leader_employee_id and person.employee_id not in root_leaders:
+            all_warnings.append(
+                _("%(name)s (%(id)s) har ingen nærmeste leder.")
+                % {"name": person.name, "id": person.employee_id}
+            )
+    return Overview(
+        roots=roots,
+        people=len(people),
+        leaders=sum(1 for person in people if person.is_leader),
+        warnings=all_warnings,
+    )

@@ -1,0 +1,15 @@
+"""URLs of the organisation pages."""
+
+from django.urls import path
+
+from omstil.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/enheder/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("<slug:slug>/import/", views.import_upload, name="import"),
+    path("<slug:slug>/import/<int:pending_id>/", views.import_confirm, name="import_confirm"),
+    path("<slug:slug>/slet/", views.organisation_delete, name="delete"),
+]

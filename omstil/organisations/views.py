@@ -1,0 +1,205 @@
+"""Pages for HR: organisations, the unit tree, importing people with a preview, deleting."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omstil.accounts.access import (
+    administered_organisations,
+    get_administered_organisation,
+    require_system_admin,
+)
+from omstil.accounts.models import User
+from omstil.organisations.forms import DeleteForm, OrganisationForm, UploadForm
+from omstil.organisations.models import Organisation, PendingImport, Person, Unit
+from omstil.organisations.services import (
+    ImportPlan,
+    ImportRejected,
+    PlanChanged,
+    delete_organisation,
+    import_people,
+    organisation_overview,
+)
+
+PENDING_LIFETIME = timedelta(days=1)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The organisations this user administers; a system admin can create one here."""
+    user = _user(request)
+    form = OrganisationForm(request.POST or None) if user.is_system_admin else None
+    if request.method == "POST":
+        require_system_admin(user)
+        assert form is not None
+        if form.is_valid():
+            organisation = form.save()
+            messages.success(request, _("Organisationen er oprettet."))
+            return redirect("organisations:detail", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/list.html",
+        {"organisations": administered_organisations(user).order_by("name"), "form": form},
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The unit tree with leaders, head counts and warnings."""
+    organisation = get_administered_organisation(request.user, slug)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "overview": organisation_overview(organisation),
+            "imports": organisation.imports.select_related("imported_by")[:5],
+        },
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    """The people placed directly in one unit."""
+    organisation = get_administered_organisation(request.user, slug)
+    unit = Unit.objects.filter(organisation=organisation, pk=unit_id).first()
+    if unit is None:
+        raise Http404(unit_id)
+    people = list(unit.people.filter(active=True).order_by("-is_leader", "name"))
+    leader_ids = {person.nearest_leader_employee_id for person in people}
+    leaders = {
+        person.employee_id: person
+        for person in Person.objects.filter(organisation=organisation, employee_id__in=leader_ids)
+    }
+    rows = [(person, leaders.get(person.nearest_leader_employee_id)) for person in people]
+    return render(
+        request,
+        "organisations/unit.html",
+        {"organisation": organisation, "unit": unit, "rows": rows},
+    )
+
+
+def _preview(
+    request: HttpRequest,
+    organisation: Organisation,
+    plan: ImportPlan,
+    pending: PendingImport,
+    changed: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "organisations/preview.html",
+        {"organisation": organisation, "plan": plan, "pending": pending, "changed": changed},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload an HR file: every error with its row and column, or a preview to confirm."""
+    organisation = get_administered_organisation(request.user, slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            plan = import_people(organisation.slug, data, dry_run=True)
+        except ImportRejected as exc:
+            errors = exc.problems
+        else:
+            PendingImport.objects.filter(
+                created_at__lt=timezone.now() - PENDING_LIFETIME
+            ).delete()
+            pending = PendingImport.objects.create(
+                organisation=organisation,
+                uploaded_by=_user(request),
+                file_name=upload.name[:255],
+                data=data,
+                plan_digest=plan.digest(),
+            )
+            return _preview(request, organisation, plan, pending)
+    return render(
+        request,
+        "organisations/upload.html",
+        {"organisation": organisation, "form": form, "errors": errors},
+    )
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, slug: str, pending_id: int) -> HttpResponse:
+    """Carry out a previewed import, unless the organisation has changed since the preview."""
+    organisation = get_administered_organisation(request.user, slug)
+    pending = PendingImport.objects.filter(
+        pk=pending_id, organisation=organisation, uploaded_by=_user(request)
+    ).first()
+    if pending is None:
+        messages.error(request, _("Forhåndsvisningen er udløbet. Upload filen igen."))
+        return redirect("organisations:import", slug=organisation.slug)
+    if request.POST.get("action") == "cancel":
+        pending.delete()
+        messages.success(request, _("Importen er annulleret. Intet er ændret."))
+        return redirect("organisations:detail", slug=organisation.slug)
+    try:
+        plan = import_people(
+            organisation.slug,
+            bytes(pending.data),
+            actor=_user(request),
+            file_name=pending.file_name,
+            expected_digest=pending.plan_digest,
+        )
+    except PlanChanged as exc:
+        pending.plan_digest = exc.plan.digest()
+        pending.save(update_fields=["plan_digest"])
+        return _preview(request, organisation, exc.plan, pending, changed=True)
+    except ImportRejected as exc:
+        pending.delete()
+        return render(
+            request,
+            "organisations/upload.html",
+            {"organisation": organisation, "form": UploadForm(), "errors": exc.problems},
+        )
+    pending.delete()
+    counts = plan.counts()
+    messages.success(
+        request,
+        _(
+            "Importen er gennemført: %(created)s nye, %(updated)s ændrede, %(moved)s flyttede, "
+            "%(deactivated)s deaktiverede og %(reactivated)s genaktiverede personer."
+        )
+        % counts,
+    )
+    return redirect("organisations:detail", slug=organisation.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete an organisation and all its data: a system admin, confirming by its short name."""
+    require_system_admin(request.user)
+    organisation = get_administered_organisation(request.user, slug)
+    form = DeleteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        delete_organisation(organisation, actor=_user(request))
+        messages.success(
+            request, _("Organisationen “%(name)s” er slettet.") % {"name": organisation.name}
+        )
+        return redirect("organisations:list")
+    return render(
+        request,
+        "organisations/delete.html",
+        {"organisation": organisation, "form": form, "people": organisation.people.count()},
+    )

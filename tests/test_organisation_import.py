@@ -1,0 +1,264 @@
+"""Importing an HR file: every accepted format, every rejection rule, nothing written on rejection."""
+
+import pytest
+
+from omstil.organisations.models import Organisation, OrganisationImport, Person, Unit
+from omstil.organisations.services import ImportRejected, import_people
+from tests.hrfiles import ENGLISH, PEOPLE, changed, csv_file, xlsx_file
+
+
+def imported(data: bytes, slug: str = "fjordby") -> dict[str, int]:
+    return import_people(slug, data, name="Fjordby Kommune").counts()
+
+
+def rejected(data: bytes) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(ImportRejected) as info:
+        import_people("fjordby", data, name="Fjordby Kommune")
+    assert not Person.objects.exists()
+    assert not Unit.objects.exists()
+    assert not OrganisationImport.objects.exists()
+    assert not Organisation.objects.filter(slug="fjordby").exists()
+    return [(p.row, p.column, p.message) for p in info.value.problems]
+
+
+def nearest_leaders() -> dict[str, str]:
+    return dict(Person.objects.values_list("employee_id", "nearest_leader_employee_id"))
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [
+        (";", "utf-8-sig"),
+        (";", "utf-8"),
+        (",", "utf-8"),
+        ("\t", "utf-8-sig"),
+        (";", "cp1252"),
+        ("\t", "cp1252"),
+    ],
+)
+def test_csv_in_every_encoding_and_delimiter_danish_excel_writes(db, delimiter, encoding):
+    counts = imported(csv_file(delimiter=delimiter, encoding=encoding))
+    assert counts["created"] == len(PEOPLE)
+    assert Person.objects.get(employee_id="3").name == "Cecilie Ærø"
+    assert Person.objects.get(employee_id="5").language == "en"
+
+
+def test_english_headers_in_another_order_and_case(db):
+    header = [name.upper() for name in ENGLISH]
+    order = [3, 0, 2, 1, 4, 5, 6, 7]
+    rows = [[row[i] for i in order] for row in PEOPLE]
+    counts = imported(csv_file(rows, header=[header[i] for i in order]))
+    assert counts["created"] == len(PEOPLE)
+    assert Person.objects.get(employee_id="1").unit.path == "Fjordby Kommune"
+
+
+def test_xlsx_with_numbers_as_employee_ids(db):
+    rows = [[int(row[0]), *row[1:5], int(row[5]) if row[5] else None, *row[6:]] for row in PEOPLE]
+    counts = imported(xlsx_file(rows))
+    assert counts["created"] == len(PEOPLE)
+    assert Person.objects.get(employee_id="9").reports_to_employee_id == "2"
+
+
+def test_units_form_a_tree_of_any_depth_with_their_leaders(db):
+    imported(csv_file())
+    team = Unit.objects.get(path="Fjordby Kommune / Social / Hjemmeplejen")
+    assert team.name == "Hjemmeplejen"
+    assert team.depth == 2
+    assert team.parent.path == "Fjordby Kommune / Social"
+    assert team.parent.parent.path == "Fjordby Kommune"
+    assert team.leader_employee_id == "3"
+
+
+def test_nearest_leaders_follow_the_contract(db):
+    imported(csv_file())
+    assert nearest_leaders() == {
+        "1": "",  # the top leader
+        "2": "1",  # a unit's leader: the leader of the nearest unit above
+        "3": "2",
+        "4": "3",  # an employee: the leader of their own unit
+        "5": "3",
+        "6": "3",
+        "7": "1",
+        "8": "7",
+        "9": "2",  # refererer_til wins over the unit tree
+    }
+
+
+def test_a_leader_reports_to_the_nearest_unit_above_that_has_a_leader(db):
+    rows = [
+        *PEOPLE,
+        [
+            "10",
+            "Jens Teamleder",
+            "jens@fjordby.example",
+            "Fjordby Kommune / Kultur / Bibliotek",
+            "ja",
+            "",
+            "",
+            "",
+        ],
+    ]
+    imported(csv_file(rows))
+    assert nearest_leaders()["10"] == "1"
+
+
+def test_a_missing_required_column_is_rejected(db):
+    header = ["medarbejdernummer", "navn", "enhed", "leder"]
+    rows = [[row[0], row[1], row[3], row[4]] for row in PEOPLE]
+    [(row, column, message)] = rejected(csv_file(rows, header=header))
+    assert (row, column) == (1, "email")
+    assert message.startswith("Kolonnen mangler.")
+
+
+def test_an_empty_or_duplicate_employee_id_is_rejected(db):
+    rows = changed("4", 0, "", changed("5", 0, "3"))
+    problems = rejected(csv_file(rows))
+    assert (5, "medarbejdernummer", "Feltet skal udfyldes.") in problems
+    assert (6, "medarbejdernummer", "Medarbejdernummeret “3” står også i række 4.") in problems
+
+
+def test_a_duplicate_or_malformed_email_is_rejected(db):
+    rows = changed("4", 2, "CECILIE@fjordby.example", changed("5", 2, "emil.fjordby.example"))
+    problems = rejected(csv_file(rows))
+    assert (5, "email", "E-mailadressen “cecilie@fjordby.example” står også i række 4.") in problems
+    assert (6, "email", "“emil.fjordby.example” er ikke en gyldig e-mailadresse.") in problems
+
+
+def test_reports_to_must_name_somebody_in_the_file(db):
+    problems = rejected(csv_file(changed("8", 5, "99")))
+    assert problems == [
+        (9, "refererer_til", "Der er ingen person med medarbejdernummeret “99” i filen.")
+    ]
+
+
+def test_reports_to_may_not_name_a_person_who_has_left(db):
+    imported(csv_file())
+    rows = changed("9", 5, "6", [row for row in PEOPLE if row[0] != "6"])
+    with pytest.raises(ImportRejected) as info:
+        import_people("fjordby", csv_file(rows))
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (9, "refererer_til")
+    assert "ikke længere aktiv" in problem.message
+    assert Person.objects.filter(active=True).count() == len(PEOPLE)
+
+
+def test_reporting_lines_that_form_a_cycle_are_rejected(db):
+    # Anne (top) → Hanne → Gustav → Anne, and Bo → Cecilie → Bo.
+    rows = changed("2", 5, "3", changed("1", 5, "8"))
+    assert sorted(rejected(csv_file(rows))) == [
+        (
+            2,
+            "refererer_til",
+            "Ledelseslinjerne går i ring: Anne Direktør → Hanne Lund → Gustav Berg → "
+            "Anne Direktør (række 2, 9, 8).",
+        ),
+        (
+            3,
+            "refererer_til",
+            "Ledelseslinjerne går i ring: Bo Socialchef → Cecilie Ærø → Bo Socialchef "
+            "(række 3, 4).",
+        ),
+    ]
+
+
+def test_two_leaders_for_one_unit_are_rejected(db):
+    problems = rejected(csv_file(changed("4", 4, "ja")))
+    assert problems == [
+        (
+            5,
+            "leder",
+            "Enheden “Fjordby Kommune / Social / Hjemmeplejen” har allerede en leder: "
+            "Cecilie Ærø (række 4).",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \r\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"PK\x03\x04 not really a workbook",
+        b"%PDF-1.7\n\x00\x01binary",
+    ],
+)
+def test_an_empty_or_foreign_file_is_rejected(db, data):
+    [(row, column, message)] = rejected(data)
+    assert row is None
+    assert column is None
+    assert message
+
+
+def test_a_file_with_only_a_header_is_rejected(db):
+    assert rejected(csv_file([])) == [(None, None, "Filen har ingen personer.")]
+
+
+def test_a_file_that_is_neither_utf8_nor_windows_1252_is_rejected(db):
+    data = "medarbejdernummer;navn\n".encode() + b"1;\x81\x8d\x8f\x90\x9d\n"
+    assert rejected(data) == [(None, None, "Filen kan ikke læses som UTF-8 eller Windows-1252.")]
+
+
+def test_an_unknown_yes_no_value_or_language_is_rejected(db):
+    problems = rejected(csv_file(changed("4", 4, "måske", changed("5", 7, "de"))))
+    assert (5, "leder", "Skriv ja eller nej (yes/no, 1/0).") in problems
+    assert (6, "sprog", "Sproget skal være da eller en.") in problems
+
+
+def test_a_unit_path_with_an_empty_part_is_rejected(db):
+    [(row, column, message)] = rejected(csv_file(changed("4", 3, "Fjordby Kommune //Social")))
+    assert (row, column) == (5, "enhed")
+
+
+def test_every_problem_in_the_file_is_reported_at_once(db):
+    rows = changed("4", 2, "", changed("5", 7, "fr", changed("6", 4, "kanske")))
+    assert len(rejected(csv_file(rows))) == 3
+
+
+def test_warnings_do_not_block_the_import(db):
+    plan = import_people("fjordby", csv_file(), name="Fjordby Kommune")
+    messages = [warning.message for warning in plan.warnings]
+    assert any("færre end mindste gruppestørrelse" in message for message in messages)
+    assert Person.objects.count() == len(PEOPLE)
+
+
+def test_an_unknown_column_is_a_warning(db):
+    header = [*ENGLISH, "cpr"]
+    rows = [[*row, "010101-1234"] for row in PEOPLE]
+    plan = import_people("fjordby", csv_file(rows, header=header), name="Fjordby")
+    assert (1, "cpr") in [(w.row, w.column) for w in plan.warnings]
+
+
+def test_a_person_in_a_unit_without_a_leader_gets_a_warning_and_no_nearest_leader(db):
+    rows = [
+        *PEOPLE,
+        [
+            "10",
+            "Karen Alene",
+            "karen@fjordby.example",
+            "Fjordby Kommune / Kultur",
+            "nej",
+            "",
+            "",
+            "",
+        ],
+    ]
+    plan = import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
+    messages = [warning.message for warning in plan.warnings]
+    assert "Enheden “Fjordby Kommune / Kultur” har ingen leder." in messages
+    assert "Karen Alene har ingen nærmeste leder." in messages
+    assert nearest_leaders()["10"] == ""
+
+
+def test_a_dry_run_writes_nothing(db):
+    plan = import_people("fjordby", csv_file(), dry_run=True)
+    assert plan.counts()["created"] == len(PEOPLE)
+    assert not Organisation.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_each_import_is_recorded(db):
+    import_people("fjordby", csv_file(), name="Fjordby Kommune", file_name="hr.csv")
+    record = OrganisationImport.objects.get()
+    assert record.file_name == "hr.csv"
+    assert record.counts["created"] == len(PEOPLE)

@@ -62,7 +62,7 @@ def test_a_rejected_file_exits_1_with_every_error_and_writes_nothing(db, capsys,
 
 
 def test_dry_run_reports_without_writing(db, capsys, hr_csv):
-    call_command("org", "import", hr_csv(csv_file()), "--org", "fjordby")
+    call_command("org", "import", hr_csv(csv_file()), "--org", "fjordby", stdout=io.StringIO())
     code, data = run_json(
         capsys, "org", "import", hr_csv(csv_file(without("6"))), "--org", "fjordby", "--dry-run"
     )

@@ -1,4 +1,4 @@
-"""Importing an HR file: every accepted format, every rejection rule, nothing written on rejection."""
+"""Importing an HR file: every format, every rejection rule, nothing written on a rejection."""
 
 import pytest
 
@@ -53,7 +53,9 @@ def test_english_headers_in_another_order_and_case(db):
 
 
 def test_xlsx_with_numbers_as_employee_ids(db):
-    rows = [[int(row[0]), *row[1:5], int(row[5]) if row[5] else None, *row[6:]] for row in PEOPLE]
+    rows: list[list[object]] = [
+        [int(row[0]), *row[1:5], int(row[5]) if row[5] else None, *row[6:]] for row in PEOPLE
+    ]
     counts = imported(xlsx_file(rows))
     assert counts["created"] == len(PEOPLE)
     assert Person.objects.get(employee_id="9").reports_to_employee_id == "2"
@@ -64,7 +66,9 @@ def test_units_form_a_tree_of_any_depth_with_their_leaders(db):
     team = Unit.objects.get(path="Fjordby Kommune / Social / Hjemmeplejen")
     assert team.name == "Hjemmeplejen"
     assert team.depth == 2
+    assert team.parent is not None
     assert team.parent.path == "Fjordby Kommune / Social"
+    assert team.parent.parent is not None
     assert team.parent.parent.path == "Fjordby Kommune"
     assert team.leader_employee_id == "3"
 
@@ -195,7 +199,7 @@ def test_a_file_with_only_a_header_is_rejected(db):
 
 
 def test_a_file_that_is_neither_utf8_nor_windows_1252_is_rejected(db):
-    data = "medarbejdernummer;navn\n".encode() + b"1;\x81\x8d\x8f\x90\x9d\n"
+    data = b"medarbejdernummer;navn\n1;\x81\x8d\x8f\x90\x9d\n"
     assert rejected(data) == [(None, None, "Filen kan ikke læses som UTF-8 eller Windows-1252.")]
 
 
@@ -206,7 +210,7 @@ def test_an_unknown_yes_no_value_or_language_is_rejected(db):
 
 
 def test_a_unit_path_with_an_empty_part_is_rejected(db):
-    [(row, column, message)] = rejected(csv_file(changed("4", 3, "Fjordby Kommune //Social")))
+    [(row, column, _message)] = rejected(csv_file(changed("4", 3, "Fjordby Kommune //Social")))
     assert (row, column) == (5, "enhed")
 
 

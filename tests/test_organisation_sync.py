@@ -1,4 +1,4 @@
-"""Re-importing keeps the organisation in step: updates, moves, leavers and returners, history kept."""
+"""Re-importing keeps the organisation in step: updates, moves, leavers, returners, history."""
 
 import pytest
 from django.db import connection

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.db.models import QuerySet
+from django.http import Http404
 
 from omstil.accounts.models import Membership, User
 from omstil.organisations.models import Organisation
@@ -28,7 +28,7 @@ def can_administer(user: AbstractBaseUser | AnonymousUser, organisation: Organis
 def get_administered_organisation(
     user: AbstractBaseUser | AnonymousUser, slug: str
 ) -> Organisation:
-    """The organisation `slug` if `user` administers it; 404 otherwise (existence is not revealed)."""
+    """The organisation `slug` if `user` administers it, else 404 (which hides that it exists)."""
     organisation = administered_organisations(user).filter(slug=slug).first()
     if organisation is None:
         raise Http404(slug)

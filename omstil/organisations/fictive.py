@@ -132,7 +132,7 @@ def generate(
     employees: int, *, name: str = "Fjordby Kommune", domain: str = "fjordby.example", seed: int = 1
 ) -> list[FictivePerson]:
     """A fictive organisation of about `employees` people (leaders included)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (fictive data, not secrets)
     fake = Faker("da_DK")
     fake.seed_instance(seed)
     people: list[FictivePerson] = []

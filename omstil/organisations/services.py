@@ -381,7 +381,9 @@ def organisation_overview(organisation: Organisation) -> Overview:
         warnings: list[str] = []
         if leader is None and head_count.get(unit.pk):
             warnings.append(_("Enheden har ingen leder."))
-        elif leader is not None and employees.get(leader.employee_id, 0) < organisation.min_group_size:
+        elif leader is not None and employees.get(leader.employee_id, 0) < (
+            organisation.min_group_size
+        ):
             warnings.append(
                 _(
                     "Lederen har %(count)s medarbejdere – færre end mindste gruppestørrelse "

@@ -120,9 +120,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except ImportRejected as exc:
             errors = exc.problems
         else:
-            PendingImport.objects.filter(
-                created_at__lt=timezone.now() - PENDING_LIFETIME
-            ).delete()
+            PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
             pending = PendingImport.objects.create(
                 organisation=organisation,
                 uploaded_by=_user(request),

@@ -1,6 +1,7 @@
 """The `omstil` console script: Omstil's commands, grouped, over Django's management commands."""
 
 import os
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
@@ -37,6 +38,8 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Run one `omstil` command."""
+    # `omstil org show | head` should stop quietly, as other command-line tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args in (["-h"], ["--help"], ["help"]):
         sys.stdout.write(HELP)

@@ -266,3 +266,9 @@ def test_each_import_is_recorded(db):
     record = OrganisationImport.objects.get()
     assert record.file_name == "hr.csv"
     assert record.counts["created"] == len(PEOPLE)
+
+
+def test_row_errors_and_errors_between_rows_are_reported_together(db):
+    rows = changed("4", 2, "ikke-en-adresse", changed("5", 4, "ja", changed("9", 5, "4")))
+    problems = rejected(csv_file(rows))
+    assert [(row, column) for row, column, _ in problems] == [(5, "email"), (6, "leder")]

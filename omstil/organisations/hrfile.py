@@ -92,6 +92,7 @@ class HRFile:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # canonical → as written in the file
+    employee_ids: set[str] = field(default_factory=set)  # every id in the file, valid row or not
 
 
 def _header_key(text: str) -> str:
@@ -261,6 +262,8 @@ def _read_row(line: int, cells: list[str], positions: dict[str, int], result: HR
     def error(canonical: str, message: str) -> None:
         result.errors.append(Problem(line, result.headers.get(canonical, canonical), message))
 
+    if value("employee_id"):
+        result.employee_ids.add(value("employee_id"))
     ok = True
     for canonical in REQUIRED:
         if not value(canonical):

@@ -117,17 +117,18 @@ def plan_import(organisation: Organisation | None, data: bytes) -> ImportPlan:
             for p in Person.objects.filter(organisation=organisation).select_related("unit")
         }
         units = {u.path: u for u in Unit.objects.filter(organisation=organisation)}
-    if hr_file.errors:
+    if hr_file.errors and not hr_file.rows:
         return ImportPlan(file=hr_file, structure=Structure())
-    in_file = {row.employee_id for row in hr_file.rows}
+    in_file = hr_file.employee_ids
     structure = derive(
         hr_file.rows,
         min_group_size=organisation.min_group_size if organisation else 5,
         known_inactive=[employee_id for employee_id in existing if employee_id not in in_file],
         column=hr_file.headers,
+        also_in_file=hr_file.employee_ids,
     )
     plan = ImportPlan(file=hr_file, structure=structure)
-    if structure.errors:
+    if plan.errors:
         return plan
     plan.new_units = [path for path in structure.units if path not in units]
     for row in hr_file.rows:

@@ -44,11 +44,13 @@ def derive(
     min_group_size: int,
     known_inactive: Iterable[str] = (),
     column: dict[str, str] | None = None,
+    also_in_file: Iterable[str] = (),
 ) -> Structure:
     """Units, leaders and reporting lines for the people of one file, with errors and warnings.
 
     `known_inactive` are employee ids the organisation has had but who are not in this file: a
-    `refererer_til` naming one of them names somebody who is no longer active.
+    `refererer_til` naming one of them names somebody who is no longer active. `also_in_file`
+    are ids on rows rejected for other reasons: naming them is not a further error.
     """
     column = column or {}
     reports_column = column.get("reports_to", "refererer_til")
@@ -56,6 +58,7 @@ def derive(
     result = Structure()
     by_id = {person.employee_id: person for person in people}
     inactive = set(known_inactive)
+    present = set(also_in_file) | set(by_id)
 
     paths: set[str] = set()
     for person in people:
@@ -83,7 +86,7 @@ def derive(
             result.unit_leader[person.unit_path] = person.employee_id
 
     for person in people:
-        if person.reports_to and person.reports_to not in by_id:
+        if person.reports_to and person.reports_to not in present:
             if person.reports_to in inactive:
                 message = _(
                     "“%(value)s” er ikke længere aktiv i organisationen og kan ikke være "
@@ -94,7 +97,7 @@ def derive(
             result.errors.append(
                 Problem(person.row, reports_column, message % {"value": person.reports_to})
             )
-    if result.errors:
+    if result.errors or present != set(by_id):
         return result
 
     for person in people:

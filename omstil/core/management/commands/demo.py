@@ -9,15 +9,18 @@ from django.utils.crypto import get_random_string
 
 from omstil.accounts.services import set_up_user
 from omstil.instruments.services import sync_library
+from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import Organisation
+from omstil.organisations.services import import_people
 
 DEMO_ORGANISATION = ("demo-kommune", "Demo Kommune")
 DEMO_SYSTEM_ADMIN = "admin@omstil.example"
 DEMO_HR = "hr@demo-kommune.example"
+DEMO_EMPLOYEES = 1_500
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the instrument library and create the demo organisation and logins."
+    help = "Migrate, load the instruments, import the demo organisation and create the logins."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -32,9 +35,16 @@ class Command(BaseCommand):
             16, "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
         )
         with transaction.atomic():
-            organisation, _ = Organisation.objects.get_or_create(
-                slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
+            people = generate(
+                DEMO_EMPLOYEES, name=DEMO_ORGANISATION[1], domain=f"{DEMO_ORGANISATION[0]}.example"
             )
+            import_people(
+                DEMO_ORGANISATION[0],
+                to_csv(people),
+                name=DEMO_ORGANISATION[1],
+                file_name="demo-kommune.csv",
+            )
+            organisation = Organisation.objects.get(slug=DEMO_ORGANISATION[0])
             set_up_user(DEMO_SYSTEM_ADMIN, password, name="Systemadministrator", system_admin=True)
             set_up_user(DEMO_HR, password, name="Hanne Rasmussen (HR)", admin_of=organisation)
         self.stdout.write(

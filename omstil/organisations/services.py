@@ -106,17 +106,46 @@ def _batches[T](items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A person as stored, read as plain values: building model objects for every row of a
+    large organisation would cost more than the whole comparison."""
+
+    pk: int
+    name: str
+    email: str
+    is_leader: bool
+    reports_to_employee_id: str
+    job_family: str
+    language: str
+    unit_path: str
+    nearest_leader_employee_id: str
+    active: bool
+
+
+_STORED_FIELDS = (
+    "pk",
+    "name",
+    "email",
+    "is_leader",
+    "reports_to_employee_id",
+    "job_family",
+    "language",
+    "unit__path",
+    "nearest_leader_employee_id",
+    "active",
+)
+
+
 def plan_import(organisation: Organisation | None, data: bytes) -> ImportPlan:
     """Read the file and compare it with the organisation as stored (no writes)."""
     hr_file = read_hr_file(data)
-    existing: dict[str, Person] = {}
-    units: dict[str, Unit] = {}
+    existing: dict[str, _Stored] = {}
     if organisation is not None and organisation.pk is not None:
-        existing = {
-            p.employee_id: p
-            for p in Person.objects.filter(organisation=organisation).select_related("unit")
-        }
-        units = {u.path: u for u in Unit.objects.filter(organisation=organisation)}
+        rows = Person.objects.filter(organisation=organisation).values_list(
+            "employee_id", *_STORED_FIELDS
+        )
+        existing = {row[0]: _Stored(*row[1:]) for row in rows}
     if hr_file.errors and not hr_file.rows:
         return ImportPlan(file=hr_file, structure=Structure())
     in_file = hr_file.employee_ids
@@ -130,18 +159,23 @@ def plan_import(organisation: Organisation | None, data: bytes) -> ImportPlan:
     plan = ImportPlan(file=hr_file, structure=structure)
     if plan.errors:
         return plan
-    plan.new_units = [path for path in structure.units if path not in units]
+    known_units = (
+        set(Unit.objects.filter(organisation=organisation).values_list("path", flat=True))
+        if organisation is not None
+        else set()
+    )
+    plan.new_units = [path for path in structure.units if path not in known_units]
     for row in hr_file.rows:
         _plan_person(plan, row, existing.get(row.employee_id), structure)
-    for employee_id, person in existing.items():
-        if person.active and employee_id not in in_file:
-            plan.deactivated.append(Change(employee_id, person.name, from_unit=person.unit.path))
-            plan.people_to_deactivate.append(person.pk)
+    for employee_id, stored in existing.items():
+        if stored.active and employee_id not in in_file:
+            plan.deactivated.append(Change(employee_id, stored.name, from_unit=stored.unit_path))
+            plan.people_to_deactivate.append(stored.pk)
     return plan
 
 
 def _plan_person(
-    plan: ImportPlan, row: PersonRow, person: Person | None, structure: Structure
+    plan: ImportPlan, row: PersonRow, stored: _Stored | None, structure: Structure
 ) -> None:
     nearest = structure.nearest_leader.get(row.employee_id) or ""
     values = {
@@ -152,35 +186,37 @@ def _plan_person(
         "job_family": row.job_family,
         "language": row.language,
     }
-    if person is None:
+    plan.unit_of[row.employee_id] = row.unit_path
+    if stored is None:
         plan.created.append(Change(row.employee_id, row.name, to_unit=row.unit_path))
         plan.people_to_create.append(
             Person(employee_id=row.employee_id, nearest_leader_employee_id=nearest, **values)
         )
-        plan.unit_of[row.employee_id] = row.unit_path
         return
-    changed = tuple(name for name, value in values.items() if getattr(person, name) != value)
-    old_unit = person.unit.path
-    moved = old_unit != row.unit_path
-    reporting_changed = person.nearest_leader_employee_id != nearest
-    if not person.active:
-        plan.reactivated.append(Change(row.employee_id, row.name, changed, old_unit, row.unit_path))
+    changed = tuple(name for name, value in values.items() if getattr(stored, name) != value)
+    moved = stored.unit_path != row.unit_path
+    change = Change(row.employee_id, row.name, changed, stored.unit_path, row.unit_path)
+    if not stored.active:
+        plan.reactivated.append(change)
     elif moved:
-        plan.moved.append(Change(row.employee_id, row.name, changed, old_unit, row.unit_path))
+        plan.moved.append(change)
     elif changed:
         plan.updated.append(Change(row.employee_id, row.name, changed))
-    elif reporting_changed:
+    elif stored.nearest_leader_employee_id != nearest:
         plan.reporting_lines_changed += 1
     else:
         plan.unchanged += 1
         return
-    for name, value in values.items():
-        setattr(person, name, value)
-    person.nearest_leader_employee_id = nearest
-    person.active = True
-    person.deactivated_at = None
-    plan.unit_of[row.employee_id] = row.unit_path
-    plan.people_to_update.append(person)
+    plan.people_to_update.append(
+        Person(
+            pk=stored.pk,
+            employee_id=row.employee_id,
+            nearest_leader_employee_id=nearest,
+            active=True,
+            deactivated_at=None,
+            **values,
+        )
+    )
 
 
 def _apply(organisation: Organisation, plan: ImportPlan) -> None:

@@ -1,6 +1,7 @@
 """Import and sync an organisation from an HR file: all of it or nothing, history kept."""
 
 import hashlib
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from omstil.organisations.models import (
 from omstil.organisations.structure import Structure, derive, parent_path
 
 BATCH = 2000
+audit = logging.getLogger("omstil.audit")
 HR_FIELDS = ("name", "email", "is_leader", "reports_to_employee_id", "job_family", "language")
 
 
@@ -316,6 +318,12 @@ def import_people(
             counts=plan.counts(),
             warnings=len(plan.warnings),
         )
+    audit.info(
+        "organisation.import org=%s actor=%s counts=%s",
+        organisation.slug,
+        actor.pk if actor else "cli",
+        plan.counts(),
+    )
     return plan
 
 
@@ -374,6 +382,9 @@ def delete_organisation(organisation: Organisation, *, actor: User | None = None
     # Children before parents: units protect their parents from deletion.
     for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
         units.filter(depth=depth).delete()
+    audit.info(
+        "organisation.delete org=%s actor=%s", organisation.slug, actor.pk if actor else "cli"
+    )
     organisation.delete()
 
 

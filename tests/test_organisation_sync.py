@@ -108,3 +108,16 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(db, mode):
             import_people(slug, to_csv(people))
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_day_a_person_became_leader_is_kept_until_they_stop_leading(fjordby):
+    from django.utils import timezone
+
+    assert Person.objects.get(employee_id="3").leader_since == timezone.localdate()
+    assert Person.objects.get(employee_id="4").leader_since is None
+    Person.objects.filter(employee_id="3").update(leader_since="2020-01-01")
+    sync(csv_file(changed("8", 1, "Hanne L.")))
+    assert str(Person.objects.get(employee_id="3").leader_since) == "2020-01-01"
+    sync(csv_file(changed("3", 4, "nej", changed("4", 4, "ja"))))
+    assert Person.objects.get(employee_id="3").leader_since is None
+    assert Person.objects.get(employee_id="4").leader_since == timezone.localdate()

@@ -68,6 +68,12 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"), max_length=254)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people")
     is_leader = models.BooleanField(_("leder"), default=False)
+    leader_since = models.DateField(
+        _("leder siden"),
+        null=True,
+        blank=True,
+        help_text=_("Den dag, importen første gang så personen som leder."),
+    )
     reports_to_employee_id = models.CharField(_("refererer til"), max_length=64, blank=True)
     nearest_leader_employee_id = models.CharField(_("nærmeste leder"), max_length=64, blank=True)
     job_family = models.CharField(_("faggruppe"), max_length=200, blank=True)

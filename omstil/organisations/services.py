@@ -4,6 +4,7 @@ import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -123,6 +124,7 @@ class _Stored:
     unit_path: str
     nearest_leader_employee_id: str
     active: bool
+    leader_since: date | None
 
 
 _STORED_FIELDS = (
@@ -136,6 +138,7 @@ _STORED_FIELDS = (
     "unit__path",
     "nearest_leader_employee_id",
     "active",
+    "leader_since",
 )
 
 
@@ -189,10 +192,16 @@ def _plan_person(
         "language": row.language,
     }
     plan.unit_of[row.employee_id] = row.unit_path
+    today = timezone.localdate()
     if stored is None:
         plan.created.append(Change(row.employee_id, row.name, to_unit=row.unit_path))
         plan.people_to_create.append(
-            Person(employee_id=row.employee_id, nearest_leader_employee_id=nearest, **values)
+            Person(
+                employee_id=row.employee_id,
+                nearest_leader_employee_id=nearest,
+                leader_since=today if row.is_leader else None,
+                **values,
+            )
         )
         return
     changed = tuple(name for name, value in values.items() if getattr(stored, name) != value)
@@ -209,11 +218,16 @@ def _plan_person(
     else:
         plan.unchanged += 1
         return
+    if row.is_leader == stored.is_leader:
+        leader_since = stored.leader_since
+    else:
+        leader_since = today if row.is_leader else None
     plan.people_to_update.append(
         Person(
             pk=stored.pk,
             employee_id=row.employee_id,
             nearest_leader_employee_id=nearest,
+            leader_since=leader_since,
             active=True,
             deactivated_at=None,
             **values,
@@ -254,6 +268,7 @@ def _apply(organisation: Organisation, plan: ImportPlan) -> None:
             *HR_FIELDS,
             "unit",
             "nearest_leader_employee_id",
+            "leader_since",
             "active",
             "deactivated_at",
             "updated_at",

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "omstil.accounts",
     "omstil.organisations",
     "omstil.instruments",
+    "omstil.rounds",
+    "omstil.responses",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",

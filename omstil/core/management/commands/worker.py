@@ -18,6 +18,10 @@ class Command(DatabaseWorker):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from omstil.rounds.tasks import queue_all_owed
+
+        # A worker killed mid-delivery leaves e-mails owed; queue them again before starting.
+        queue_all_owed()
         if options.pop("burst"):
             options["batch"] = True
             options["startup_delay"] = False

@@ -1,0 +1,62 @@
+"""Anonymous answers. Nothing here refers to an invitation or a person (docs/anonymity.md).
+
+A response is found again only through a keyed hash of the respondent's token, with a key that is
+different from the invitations' and wiped when the round closes; times are kept to the day.
+"""
+
+import uuid
+
+from django.db import models
+
+from omstil.rounds.models import EvaluatedLeader, Round
+
+
+class Response(models.Model):
+    """One respondent's scores about one leader in one rater group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
+    rater_group = models.CharField(max_length=10)
+    language = models.CharField(max_length=2)
+    lookup = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    submitted = models.BooleanField(default=False)
+    day = models.DateField(help_text="The day of the last change; never a finer time")
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "leader", "rater_group"], name="response_group")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.leader_id}/{self.rater_group}"
+
+
+class Answer(models.Model):
+    """The answer to one statement: 1–5, "dont_know" or "prefer_not"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item_key = models.CharField(max_length=200)
+    value = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item_key"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_key}={self.value}"
+
+
+class Comment(models.Model):
+    """A free-text comment, stored apart from the scores of the same respondent."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
+    rater_group = models.CharField(max_length=10)
+    lookup = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    text = models.TextField()
+    submitted = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.leader_id}/{self.rater_group}"

@@ -1,0 +1,76 @@
+"""The questionnaire a respondent sees: an introduction, then one page per theme."""
+
+from dataclasses import dataclass, field
+
+from omstil.core.i18n import localized
+from omstil.instruments.models import Item, Theme
+from omstil.rounds.models import LocalStatement, Round, RoundInstrument
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement on a page; `key` is how its answer is stored (`instrument.item`)."""
+
+    key: str
+    text: str
+
+
+@dataclass
+class Page:
+    title: str
+    intro: str
+    question: str
+    statements: list[Statement] = field(default_factory=list)
+    comment: bool = False
+
+
+def build_pages(round_: Round, rater_group: str, language: str) -> list[Page]:
+    """The statement pages of a round as one rater group reads them (intro not included)."""
+    pages: list[Page] = []
+    round_instruments = list(
+        RoundInstrument.objects.filter(round=round_).select_related("version__instrument")
+    )
+    version_ids = [ri.version_id for ri in round_instruments]
+    themes: dict[int, list[Theme]] = {}
+    for theme in Theme.objects.filter(version_id__in=version_ids).order_by("position"):
+        themes.setdefault(theme.version_id, []).append(theme)
+    items: dict[int, list[Item]] = {}
+    for item in Item.objects.filter(version_id__in=version_ids).order_by("position"):
+        items.setdefault(item.theme_id, []).append(item)
+    for round_instrument in round_instruments:
+        version = round_instrument.version
+        document = version.document
+        role = rater_group if rater_group in version.roles else "employee"
+        for theme in themes.get(version.pk, []):
+            if round_instrument.themes and theme.key not in round_instrument.themes:
+                continue
+            pages.append(
+                Page(
+                    title=localized(theme.title, language),
+                    intro=localized(document.get("intro", {}).get(role), language),
+                    question=localized(document["question"], language),
+                    statements=[
+                        Statement(
+                            f"{version.instrument.key}.{item.key}",
+                            item.wording(role, language),
+                        )
+                        for item in items.get(theme.pk, [])
+                    ],
+                )
+            )
+    local = list(LocalStatement.objects.filter(round=round_))
+    if local:
+        pages.append(
+            Page(
+                title="",
+                intro="",
+                question="",
+                statements=[
+                    Statement(f"lokal.{statement.key}", localized(statement.text, language))
+                    for statement in local
+                ],
+            )
+        )
+    if pages and round_.comment_field:
+        pages[-1].comment = True
+    return pages

@@ -1,0 +1,164 @@
+"""Responding: find the invitation by its token, save answers as the respondent goes, submit.
+
+The invitation is found by `invitation_hash(token)`; the answers by `lookup_hash(token)`. Nothing
+written here names the invitation, and the two are never stored side by side.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from omstil.instruments.scale import VALUES
+from omstil.responses.models import Answer, Comment, Response
+from omstil.rounds import tokens
+from omstil.rounds.models import Invitation, Round
+
+MAX_COMMENT = 4000
+
+
+class UnknownToken(Exception):
+    """No invitation has this token (or it is not a token at all)."""
+
+
+class RoundNotOpen(Exception):
+    """The round is closed (or not yet open): answers can no longer be given or changed."""
+
+
+class BadAnswer(Exception):
+    """A posted answer names a statement that is not on the page, or a value not on the scale."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a respondent has saved so far."""
+
+    answers: dict[str, str]
+    comment: str
+    submitted: bool
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation whose token this is, with its round and leader."""
+    if not tokens.looks_like_token(token):
+        raise UnknownToken
+    invitation = (
+        Invitation.objects.select_related("round__organisation", "leader")
+        .filter(token_hash=tokens.invitation_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise UnknownToken
+    return invitation
+
+
+def saved_answers(invitation: Invitation, token: str, with_comment: bool = False) -> Saved:
+    """The answers saved under this token so far (empty once the round has closed)."""
+    round_ = invitation.round
+    if not round_.lookup_key:
+        return Saved({}, "", False)
+    response = (
+        Response.objects.filter(lookup=tokens.lookup_hash(round_.lookup_key, token))
+        .prefetch_related("answers")
+        .first()
+    )
+    comment = ""
+    if with_comment and round_.comment_field:
+        row = Comment.objects.filter(
+            lookup=tokens.lookup_hash(round_.lookup_key, token, "comment")
+        ).first()
+        comment = row.text if row else ""
+    if response is None:
+        return Saved({}, comment, False)
+    return Saved(
+        {answer.item_key: answer.value for answer in response.answers.all()},
+        comment,
+        response.submitted,
+    )
+
+
+def check_answers(posted: dict[str, str], allowed: set[str]) -> dict[str, str]:
+    """The posted answers, or BadAnswer if one names another statement or leaves the scale."""
+    answers = {}
+    for key, value in posted.items():
+        if key not in allowed:
+            raise BadAnswer(key)
+        if value not in {str(v) for v in VALUES}:
+            raise BadAnswer(value)
+        answers[key] = value
+    return answers
+
+
+def save_page(
+    invitation: Invitation,
+    token: str,
+    answers: dict[str, str],
+    page_keys: set[str],
+    *,
+    comment: str | None = None,
+    submit: bool = False,
+) -> None:
+    """Store one page's answers (replacing earlier ones for it); with `submit`, complete."""
+    for attempt in range(2):
+        try:
+            _save(invitation, token, answers, page_keys, comment, submit)
+            return
+        except IntegrityError:
+            # Another tab created the response at the same moment; the second try finds it.
+            if attempt:
+                raise
+
+
+@transaction.atomic
+def _save(
+    invitation: Invitation,
+    token: str,
+    answers: dict[str, str],
+    page_keys: set[str],
+    comment: str | None,
+    submit: bool,
+) -> None:
+    round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
+    if round_.status != Round.Status.OPEN:
+        raise RoundNotOpen
+    today = timezone.localdate()
+    lookup = tokens.lookup_hash(round_.lookup_key, token)
+    response = Response.objects.filter(lookup=lookup).first()
+    if response is None:
+        response = Response.objects.create(
+            round=round_,
+            leader_id=invitation.leader_id,
+            rater_group=invitation.rater_group,
+            language=invitation.language,
+            lookup=lookup,
+            day=today,
+        )
+    Answer.objects.filter(response=response, item_key__in=page_keys).delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, item_key=key, value=value) for key, value in answers.items()
+    )
+    changes: dict[str, object] = {}
+    if response.day != today:
+        changes["day"] = today
+    if submit and not response.submitted:
+        changes["submitted"] = True
+    if changes:
+        Response.objects.filter(pk=response.pk).update(**changes)
+    if comment is not None and round_.comment_field:
+        comment_lookup = tokens.lookup_hash(round_.lookup_key, token, "comment")
+        text = comment.strip()[:MAX_COMMENT]
+        if text:
+            Comment.objects.update_or_create(
+                lookup=comment_lookup,
+                defaults={
+                    "round": round_,
+                    "leader_id": invitation.leader_id,
+                    "rater_group": invitation.rater_group,
+                    "text": text,
+                    "submitted": submit,
+                },
+            )
+        else:
+            Comment.objects.filter(lookup=comment_lookup).delete()
+    if submit and not invitation.completed:
+        Invitation.objects.filter(pk=invitation.pk).update(completed=True)

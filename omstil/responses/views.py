@@ -1,0 +1,168 @@
+"""The respondent's pages: introduction, one page per theme, receipt. No account needed."""
+
+import functools
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from omstil.core.middleware import chosen_language
+from omstil.responses import services
+from omstil.responses.questionnaire import build_pages
+from omstil.rounds.models import Invitation
+
+UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
+RATE_WINDOW = 600
+GROUP_LABELS = {"employee", "self", "superior", "peer"}
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    return int(cache.get(f"omstil:bad-token:{_client(request)}", 0)) >= UNKNOWN_TOKEN_LIMIT
+
+
+def _count_unknown(request: HttpRequest) -> None:
+    key = f"omstil:bad-token:{_client(request)}"
+    if cache.add(key, 1, RATE_WINDOW) is False:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, RATE_WINDOW)
+
+
+def _language(request: HttpRequest, invitation: Invitation) -> str:
+    """The respondent's language from the HR file, unless they chose another with the switch."""
+    if request.COOKIES.get("omstil_language") in ("da", "en"):
+        return chosen_language(request)
+    return invitation.language if invitation.language in ("da", "en") else "da"
+
+
+RespondentView = Callable[..., HttpResponse]
+
+
+def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
+    """Resolve the token once, the same way for every page; unknown tokens reveal nothing."""
+
+    @never_cache
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args: object) -> HttpResponse:
+        if _rate_limited(request):
+            return render(request, "responses/rate_limited.html", status=429)
+        try:
+            invitation = services.find_invitation(token)
+        except services.UnknownToken:
+            _count_unknown(request)
+            return render(request, "responses/unknown.html", status=404)
+        language = _language(request, invitation)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        if not invitation.round.is_open:
+            return render(request, "responses/closed.html", {"round": invitation.round}, status=410)
+        response: HttpResponse = view(request, invitation, token, language, *args)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Language"] = language
+        return response
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@_respondent_view
+def start(request: HttpRequest, invitation: Invitation, token: str, language: str) -> HttpResponse:
+    """Who is evaluated, how anonymity works, how long it takes."""
+    if request.method == "POST":
+        return redirect("responses:page", token=token, number=1)
+    pages = build_pages(invitation.round, invitation.rater_group, language)
+    return render(
+        request,
+        "responses/start.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "leader": invitation.leader,
+            "pages": len(pages),
+            "statements": sum(len(page.statements) for page in pages),
+            "anonymity": invitation.round.anonymity_text.get(language, ""),
+            "token": token,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_respondent_view
+def page(
+    request: HttpRequest, invitation: Invitation, token: str, language: str, number: int
+) -> HttpResponse:
+    """One theme: a fieldset per statement; saving moves on, the last page submits."""
+    pages = build_pages(invitation.round, invitation.rater_group, language)
+    if not 1 <= number <= len(pages):
+        return render(request, "responses/unknown.html", status=404)
+    current = pages[number - 1]
+    last = number == len(pages)
+    keys = {statement.key for statement in current.statements}
+    if request.method == "POST":
+        posted = {
+            key: str(value)
+            for key, value in request.POST.items()
+            if key not in ("csrfmiddlewaretoken", "comment")
+        }
+        try:
+            answers = services.check_answers(posted, keys)
+        except services.BadAnswer:
+            return HttpResponseBadRequest(render(request, "responses/bad_request.html").content)
+        comment = request.POST.get("comment") if current.comment else None
+        try:
+            services.save_page(invitation, token, answers, keys, comment=comment, submit=last)
+        except services.RoundNotOpen:
+            return render(request, "responses/closed.html", {"round": invitation.round}, status=410)
+        if last:
+            return redirect("responses:receipt", token=token)
+        return redirect("responses:page", token=token, number=number + 1)
+    saved = services.saved_answers(invitation, token, with_comment=current.comment)
+    return render(
+        request,
+        "responses/page.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "leader": invitation.leader,
+            "page": current,
+            "number": number,
+            "count": len(pages),
+            "last": last,
+            "saved": saved,
+            "token": token,
+            "scale": _scale(),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@_respondent_view
+def receipt(
+    request: HttpRequest, invitation: Invitation, token: str, language: str
+) -> HttpResponse:
+    """Thank you: the answers are in; they can be changed until the round closes."""
+    return render(
+        request,
+        "responses/receipt.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "leader": invitation.leader,
+            "token": token,
+        },
+    )
+
+
+def _scale() -> list[tuple[str, str]]:
+    from omstil.instruments.scale import SCALE
+
+    return [(str(option.value), str(option.label)) for option in SCALE]

@@ -1,0 +1,1 @@
+"""Rounds: setting up an evaluation round, freezing the organisation, invitations and reminders."""

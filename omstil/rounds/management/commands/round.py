@@ -1,0 +1,177 @@
+"""`omstil round create|open|remind|close|status|list|tick`: rounds on the command line."""
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from omstil.core.commands import OmstilCommand
+from omstil.organisations.models import Organisation
+from omstil.rounds import services
+from omstil.rounds.models import Round
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+class Command(OmstilCommand):
+    help = "Create, open, remind, close and follow evaluation rounds."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = actions.add_parser("create", help="Create a draft round.")
+        create.add_argument("--org", required=True, metavar="SLUG")
+        create.add_argument("--name", default="")
+        create.add_argument("--instrument", action="append", required=True, metavar="KEY")
+        create.add_argument("--opens", required=True, type=_date, metavar="YYYY-MM-DD")
+        create.add_argument("--closes", required=True, type=_date, metavar="YYYY-MM-DD")
+        create.add_argument("--min-group-size", type=int)
+        create.add_argument("--raters", default="employee,self,superior")
+        create.add_argument("--comment-field", action="store_true")
+        create.add_argument("--unit", action="append", default=[], metavar="PATH")
+        create.add_argument("--reminder", action="append", default=[], type=_date)
+        create.add_argument("--exclude-leaders-since", type=_date, metavar="YYYY-MM-DD")
+        self.add_json_flag(create)
+        for name, text in [
+            ("open", "Freeze the organisation, create invitations, queue e-mails."),
+            ("remind", "Queue a reminder to everybody who has not completed."),
+            ("close", "Close the round: no more answers; keys wiped."),
+            ("status", "Invited and completed, as counts."),
+        ]:
+            sub = actions.add_parser(name, help=text)
+            sub.add_argument("round_id", type=int, metavar="ID")
+            self.add_json_flag(sub)
+        listing = actions.add_parser("list", help="List rounds.")
+        listing.add_argument("--org", metavar="SLUG")
+        self.add_json_flag(listing)
+        actions.add_parser("tick", help="Send due reminders and close rounds past their end.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(**options)
+
+    def _fail(self, errors: list[str], as_json: bool) -> None:
+        self.reject(errors, {"ok": False, "errors": errors} if as_json else None)
+
+    def _round(self, round_id: int, as_json: bool) -> Round:
+        round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
+        if round_ is None:
+            self._fail([_("Runde %(id)s findes ikke.") % {"id": round_id}], as_json)
+        assert round_ is not None
+        return round_
+
+    def handle_create(self, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=options["org"]).first()
+        if organisation is None:
+            self._fail(
+                [_("Organisationen “%(slug)s” findes ikke.") % {"slug": options["org"]}],
+                options["json"],
+            )
+        assert organisation is not None
+        setup = services.RoundSetup(
+            name=options["name"]
+            or _("Ledelsesevaluering %(year)s") % {"year": options["opens"].year},
+            instruments=options["instrument"],
+            opens_on=options["opens"],
+            closes_on=options["closes"],
+            min_group_size=options["min_group_size"],
+            rater_groups=[group.strip() for group in options["raters"].split(",") if group.strip()],
+            comment_field=options["comment_field"],
+            leader_units=options["unit"],
+            reminder_dates=options["reminder"],
+            exclude_leaders_since=options["exclude_leaders_since"],
+        )
+        try:
+            created = services.create_round(organisation, setup)
+        except services.RoundInvalid as exc:
+            self._fail(exc.errors, options["json"])
+            return
+        if options["json"]:
+            self.emit_json({"round": created.round.pk, "warnings": created.warnings})
+            return
+        for warning in created.warnings:
+            self.stderr.write(_("advarsel: %(line)s") % {"line": warning})
+        self.stdout.write(_("Runde %(id)s er oprettet.") % {"id": created.round.pk})
+
+    def handle_open(self, **options: Any) -> None:
+        round_ = self._round(options["round_id"], options["json"])
+        try:
+            count = services.open_round(round_)
+        except services.RoundInvalid as exc:
+            self._fail(exc.errors, options["json"])
+            return
+        if options["json"]:
+            self.emit_json({"ok": True, "round": round_.pk, "invitations": count})
+        else:
+            self.stdout.write(
+                _("Runden er åbnet: %(count)s invitationer sendes af baggrundsarbejderen.")
+                % {"count": count}
+            )
+
+    def handle_remind(self, **options: Any) -> None:
+        round_ = self._round(options["round_id"], options["json"])
+        try:
+            count = services.request_reminder(round_)
+        except services.RoundInvalid as exc:
+            self._fail(exc.errors, options["json"])
+            return
+        if options["json"]:
+            self.emit_json({"ok": True, "round": round_.pk, "reminders": count})
+        else:
+            self.stdout.write(_("%(count)s påmindelser sendes.") % {"count": count})
+
+    def handle_close(self, **options: Any) -> None:
+        round_ = self._round(options["round_id"], options["json"])
+        try:
+            services.close_round(round_)
+        except services.RoundInvalid as exc:
+            self._fail(exc.errors, options["json"])
+            return
+        if options["json"]:
+            self.emit_json({"ok": True, "round": round_.pk})
+        else:
+            self.stdout.write(_("Runden er lukket."))
+
+    def handle_status(self, **options: Any) -> None:
+        round_ = self._round(options["round_id"], options["json"])
+        status = services.round_status(round_)
+        if options["json"]:
+            self.emit_json(status)
+            return
+        self.stdout.write(
+            _("%(completed)s af %(invited)s har svaret.")
+            % {"completed": status["completed"], "invited": status["invited"]}
+        )
+
+    def handle_list(self, **options: Any) -> None:
+        rounds = Round.objects.select_related("organisation").order_by("pk")
+        if options["org"]:
+            rounds = rounds.filter(organisation__slug=options["org"])
+        rows = [
+            {
+                "round": round_.pk,
+                "org": round_.organisation.slug,
+                "name": round_.name,
+                "status": round_.status,
+                "opens": round_.opens_on.isoformat(),
+                "closes": round_.closes_on.isoformat(),
+            }
+            for round_ in rounds
+        ]
+        if options["json"]:
+            self.emit_json(rows)
+            return
+        for row in rows:
+            self.stdout.write(
+                f"{row['round']:>5}  {row['org']:<20} {row['status']:<7} "
+                f"{row['opens']}–{row['closes']}  {row['name']}"
+            )
+
+    def handle_tick(self, **options: Any) -> None:
+        reminded = services.send_due_reminders()
+        closed = services.close_due_rounds()
+        self.stdout.write(
+            _("Påmindelser: %(reminded)s runder. Lukket: %(closed)s runder.")
+            % {"reminded": len(reminded), "closed": len(closed)}
+        )

@@ -1,0 +1,144 @@
+"""An evaluation round (evalueringsrunde): its set-up, the frozen organisation, the invitations.
+
+Invitations record participation only (invited, e-mailed, reminded, completed). Nothing here
+points at an answer; answers live in `omstil.responses` with no way back (docs/anonymity.md).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from omstil.instruments.models import InstrumentVersion
+from omstil.organisations.models import Organisation, Person
+
+RATER_GROUPS = ("employee", "self", "superior", "peer")
+
+
+class Round(models.Model):
+    """One evaluation round of an organisation, from draft through open to closed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        OPEN = "open", _("Åben")
+        CLOSED = "closed", _("Lukket")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("navn"), max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_on = models.DateField(_("åbner"))
+    closes_on = models.DateField(_("lukker"))
+    min_group_size = models.PositiveSmallIntegerField(_("mindste gruppestørrelse"), default=5)
+    rater_groups = models.JSONField(default=list)
+    comment_field = models.BooleanField(_("kommentarfelt"), default=False)
+    leader_units = models.JSONField(default=list, help_text="Unit paths; empty: every leader")
+    exclude_leaders_since = models.DateField(null=True, blank=True)
+    reminder_dates = models.JSONField(default=list)
+    reminders_requested = models.PositiveSmallIntegerField(default=0)
+    visibility = models.JSONField(default=dict)
+    anonymity_text = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Secrets of an open round; both are wiped when it closes (docs/anonymity.md).
+    token_salt = models.CharField(max_length=64, blank=True)
+    lookup_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("evalueringsrunde")
+        verbose_name_plural = _("evalueringsrunder")
+        ordering = ["-opens_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class RoundInstrument(models.Model):
+    """An instrument version used in a round, optionally only some of its themes."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="instruments")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    themes = models.JSONField(default=list, help_text="Theme keys; empty: every theme")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.version}"
+
+
+class LocalStatement(models.Model):
+    """A statement the organisation adds to a round, answered on the same scale."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="local_statements")
+    key = models.SlugField(max_length=80)
+    text = models.JSONField(help_text='{"da": …, "en": …}')
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="local_statement_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class EvaluatedLeader(models.Model):
+    """A leader evaluated in a round, as the organisation stood when the round opened."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="leaders")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    employee_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    unit_path = models.CharField(max_length=1000)
+    superior_employee_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["round", "unit_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "employee_id"], name="evaluated_leader_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """An invitation for one person to answer about one leader in one rater group.
+
+    Keeps a keyed hash of the token, never the token, and participation only: no time of
+    completion, nothing that leads to the answers.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    language = models.CharField(max_length=2, default="da")
+    leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
+    rater_group = models.CharField(max_length=10)
+    token_hash = models.CharField(max_length=64, unique=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    completed = models.BooleanField(default=False)
+    delivery_failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person", "leader", "rater_group"], name="invitation_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["round", "completed"], name="invitation_round_completed")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.name} → {self.leader_id} ({self.rater_group})"

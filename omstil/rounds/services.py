@@ -1,0 +1,389 @@
+"""Running a round: create, open (freeze and invite), remind, close, follow the response rate."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.instruments.models import InstrumentVersion
+from omstil.instruments.services import get_version
+from omstil.organisations.models import PATH_SEPARATOR, Organisation, Person
+from omstil.rounds import tokens
+from omstil.rounds.models import (
+    RATER_GROUPS,
+    EvaluatedLeader,
+    Invitation,
+    LocalStatement,
+    Round,
+    RoundInstrument,
+)
+
+audit = logging.getLogger("omstil.audit")
+MAX_THEMES_WITHOUT_WARNING = 4
+DEFAULT_VISIBILITY = {
+    "leader": True,
+    "superior": True,
+    "org_admins": False,
+    "employee_version": True,
+}
+
+
+class RoundInvalid(Exception):
+    """The round cannot be created or changed as asked; `errors` says why."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class RoundSetup:
+    """Everything HR decides before a round opens."""
+
+    name: str
+    instruments: list[str]
+    opens_on: date
+    closes_on: date
+    themes: dict[str, list[str]] = field(default_factory=dict)
+    min_group_size: int | None = None
+    rater_groups: list[str] = field(default_factory=lambda: ["employee", "self", "superior"])
+    comment_field: bool = False
+    leader_units: list[str] = field(default_factory=list)
+    exclude_leaders_since: date | None = None
+    reminder_dates: list[date] = field(default_factory=list)
+    visibility: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_VISIBILITY))
+    local_statements: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Created:
+    round: Round
+    warnings: list[str]
+
+
+def _validate(
+    organisation: Organisation, setup: RoundSetup
+) -> tuple[list[InstrumentVersion], list[str], list[str]]:
+    errors: list[str] = []
+    warnings: list[str] = []
+    if not setup.name.strip():
+        errors.append(_("Runden skal have et navn."))
+    if setup.closes_on < setup.opens_on:
+        errors.append(_("Runden kan ikke lukke, før den åbner."))
+    minimum = setup.min_group_size or organisation.min_group_size
+    if minimum < 3:
+        errors.append(_("Mindste gruppestørrelse kan ikke være under 3."))
+    unknown = [group for group in setup.rater_groups if group not in RATER_GROUPS]
+    if unknown:
+        errors.append(
+            _("Ukendte svargrupper: %(groups)s (brug employee, self, superior, peer).")
+            % {"groups": ", ".join(unknown)}
+        )
+    if not setup.rater_groups:
+        errors.append(_("Vælg mindst én svargruppe."))
+    if len(setup.reminder_dates) > 2:
+        errors.append(_("Der kan højst sendes to påmindelser."))
+    for day in setup.reminder_dates:
+        if not setup.opens_on <= day <= setup.closes_on:
+            errors.append(_("En påmindelse skal ligge, mens runden er åben."))
+    versions: list[InstrumentVersion] = []
+    theme_count = 0
+    if not setup.instruments and not setup.local_statements:
+        errors.append(_("Vælg mindst ét instrument."))
+    for key in setup.instruments:
+        try:
+            version = get_version(key)
+        except InstrumentVersion.DoesNotExist:
+            errors.append(_("Instrumentet “%(key)s” findes ikke.") % {"key": key})
+            continue
+        if version.kind != "evaluation":
+            errors.append(
+                _("“%(key)s” er en selvevaluering og kan ikke bruges i en 360-graders runde.")
+                % {"key": key}
+            )
+            continue
+        chosen = setup.themes.get(key) or []
+        available = list(version.themes.values_list("key", flat=True))
+        for theme in chosen:
+            if theme not in available:
+                errors.append(
+                    _("Instrumentet “%(key)s” har intet tema “%(theme)s”.")
+                    % {"key": key, "theme": theme}
+                )
+        theme_count += len(chosen or available)
+        versions.append(version)
+    if theme_count > MAX_THEMES_WITHOUT_WARNING:
+        warnings.append(
+            _(
+                "Runden har %(count)s temaer. Mere end 4 temaer gør spørgeskemaet langt; "
+                "respondenter bør kunne svare på 10–15 minutter."
+            )
+            % {"count": theme_count}
+        )
+    for statement in setup.local_statements:
+        if not statement.get("da", "").strip() or not statement.get("en", "").strip():
+            errors.append(_("Et lokalt udsagn skal have en tekst på dansk og engelsk."))
+    return versions, errors, warnings
+
+
+@transaction.atomic
+def create_round(
+    organisation: Organisation, setup: RoundSetup, *, actor: User | None = None
+) -> Created:
+    """A draft round; raises RoundInvalid with every reason it cannot be created."""
+    versions, errors, warnings = _validate(organisation, setup)
+    if errors:
+        raise RoundInvalid(errors)
+    round_ = Round.objects.create(
+        organisation=organisation,
+        name=setup.name.strip(),
+        opens_on=setup.opens_on,
+        closes_on=setup.closes_on,
+        min_group_size=setup.min_group_size or organisation.min_group_size,
+        rater_groups=[group for group in RATER_GROUPS if group in setup.rater_groups],
+        comment_field=setup.comment_field,
+        leader_units=setup.leader_units,
+        exclude_leaders_since=setup.exclude_leaders_since,
+        reminder_dates=[day.isoformat() for day in sorted(setup.reminder_dates)],
+        visibility={**DEFAULT_VISIBILITY, **setup.visibility},
+        created_by=actor,
+    )
+    for position, version in enumerate(versions):
+        RoundInstrument.objects.create(
+            round=round_,
+            version=version,
+            themes=setup.themes.get(version.instrument.key, []),
+            position=position,
+        )
+    for position, statement in enumerate(setup.local_statements):
+        LocalStatement.objects.create(
+            round=round_,
+            key=f"lokal-{position + 1}",
+            text={"da": statement["da"].strip(), "en": statement["en"].strip()},
+            position=position,
+        )
+    audit.info("round.create org=%s round=%s actor=%s", organisation.slug, round_.pk, actor)
+    return Created(round_, warnings)
+
+
+def anonymity_text(round_: Round) -> dict[str, str]:
+    """What respondents are told about anonymity, fixed when the round opens."""
+    texts = {}
+    for language in ("da", "en"):
+        with translation.override(language):
+            parts = [
+                _(
+                    "Dine svar er anonyme. Omstil gemmer ikke, hvem der har svaret hvad: din "
+                    "invitation og dine svar gemmes adskilt, uden forbindelse mellem dem."
+                ),
+                _(
+                    "Medarbejdernes svar vises kun samlet, og kun hvis mindst %(minimum)s har "
+                    "svaret. Ellers vises de slet ikke."
+                )
+                % {"minimum": round_.min_group_size},
+            ]
+            if "self" in round_.rater_groups or "superior" in round_.rater_groups:
+                parts.append(
+                    _(
+                        "Lederens egne svar og den overordnede leders svar vises enkeltvis i "
+                        "rapporten, for der er kun én, der svarer i de grupper."
+                    )
+                )
+            if round_.comment_field:
+                parts.append(
+                    _(
+                        "Kommentarer vises kun, hvis mange nok har svaret, og aldrig sammen med "
+                        "dine øvrige svar. Skriv ikke noget, der afslører, hvem du er."
+                    )
+                )
+            texts[language] = " ".join(parts)
+    return texts
+
+
+def _in_units(path: str, units: list[str]) -> bool:
+    return not units or any(
+        path == unit or path.startswith(unit + PATH_SEPARATOR) for unit in units
+    )
+
+
+@transaction.atomic
+def open_round(round_: Round, *, actor: User | None = None) -> int:
+    """Freeze the organisation for the round, create its invitations and queue the e-mails."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.DRAFT:
+        raise RoundInvalid([_("Runden er allerede åbnet.")])
+    people = list(
+        Person.objects.filter(organisation=round_.organisation, active=True).select_related("unit")
+    )
+    by_id = {person.employee_id: person for person in people}
+    leaders = [
+        person
+        for person in people
+        if person.is_leader
+        and _in_units(person.unit.path, round_.leader_units)
+        and not (
+            round_.exclude_leaders_since
+            and person.leader_since
+            and person.leader_since > round_.exclude_leaders_since
+        )
+    ]
+    if not leaders:
+        raise RoundInvalid([_("Der er ingen ledere at evaluere i de valgte enheder.")])
+    round_.token_salt = tokens.new_secret()
+    round_.lookup_key = tokens.new_secret()
+    evaluated = EvaluatedLeader.objects.bulk_create(
+        EvaluatedLeader(
+            round=round_,
+            person=leader,
+            employee_id=leader.employee_id,
+            name=leader.name,
+            unit_path=leader.unit.path,
+            superior_employee_id=leader.nearest_leader_employee_id,
+        )
+        for leader in leaders
+    )
+    employees_of: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        if person.nearest_leader_employee_id:
+            employees_of[person.nearest_leader_employee_id].append(person)
+    peers_of: dict[str, list[EvaluatedLeader]] = defaultdict(list)
+    for leader in evaluated:
+        peers_of[leader.superior_employee_id].append(leader)
+
+    invitations: list[Invitation] = []
+
+    def invite(person: Person, leader: EvaluatedLeader, group: str) -> None:
+        token = tokens.token_for(round_.token_salt, person.pk, leader.employee_id, group)
+        invitations.append(
+            Invitation(
+                round=round_,
+                person=person,
+                name=person.name,
+                email=person.email,
+                language=person.language,
+                leader=leader,
+                rater_group=group,
+                token_hash=tokens.invitation_hash(token),
+            )
+        )
+
+    for leader in evaluated:
+        if "employee" in round_.rater_groups:
+            for employee in employees_of.get(leader.employee_id, []):
+                if employee.employee_id != leader.employee_id:
+                    invite(employee, leader, "employee")
+        if "self" in round_.rater_groups:
+            invite(by_id[leader.employee_id], leader, "self")
+        superior = by_id.get(leader.superior_employee_id)
+        if "superior" in round_.rater_groups and superior is not None:
+            invite(superior, leader, "superior")
+        if "peer" in round_.rater_groups and leader.superior_employee_id:
+            for peer in peers_of[leader.superior_employee_id]:
+                if peer.employee_id != leader.employee_id:
+                    invite(by_id[peer.employee_id], leader, "peer")
+    Invitation.objects.bulk_create(invitations, batch_size=2000)
+    round_.status = Round.Status.OPEN
+    round_.opened_at = timezone.now()
+    round_.anonymity_text = anonymity_text(round_)
+    round_.save()
+    audit.info("round.open round=%s invitations=%s actor=%s", round_.pk, len(invitations), actor)
+    queue_delivery(round_)
+    return len(invitations)
+
+
+def queue_delivery(round_: Round) -> None:
+    """Queue the sending of every e-mail the round owes, once the transaction commits."""
+    from omstil.rounds.tasks import deliver_round_emails
+
+    round_id = round_.pk
+    transaction.on_commit(lambda: deliver_round_emails.enqueue(round_id))
+
+
+@transaction.atomic
+def request_reminder(round_: Round, *, actor: User | None = None) -> int:
+    """A reminder to everybody who has not completed; the number of e-mails it will send."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        raise RoundInvalid([_("Der kan kun sendes påmindelser, mens runden er åben.")])
+    round_.reminders_requested += 1
+    round_.save(update_fields=["reminders_requested"])
+    audit.info("round.remind round=%s actor=%s", round_.pk, actor)
+    queue_delivery(round_)
+    return round_.invitations.filter(completed=False).count()
+
+
+def send_due_reminders(today: date | None = None) -> list[int]:
+    """Reminders whose planned day has come (run daily by `omstil round tick`)."""
+    today = today or timezone.localdate()
+    sent = []
+    for round_ in Round.objects.filter(status=Round.Status.OPEN):
+        due = sum(1 for day in round_.reminder_dates if date.fromisoformat(day) <= today)
+        if due > round_.reminders_requested:
+            request_reminder(round_)
+            sent.append(round_.pk)
+    return sent
+
+
+@transaction.atomic
+def close_round(round_: Round, *, actor: User | None = None) -> None:
+    """Stop answering, wipe the round's keys and every lookup hash, drop unsent drafts."""
+    from omstil.responses.models import Comment, Response
+
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.OPEN:
+        raise RoundInvalid([_("Kun en åben runde kan lukkes.")])
+    Response.objects.filter(round=round_, submitted=False).delete()
+    Comment.objects.filter(round=round_, submitted=False).delete()
+    Response.objects.filter(round=round_).update(lookup=None)
+    Comment.objects.filter(round=round_).update(lookup=None)
+    round_.status = Round.Status.CLOSED
+    round_.closed_at = timezone.now()
+    round_.token_salt = ""
+    round_.lookup_key = ""
+    round_.save()
+    audit.info("round.close round=%s actor=%s", round_.pk, actor)
+
+
+def close_due_rounds(today: date | None = None) -> list[int]:
+    """Close every open round whose last day has passed."""
+    today = today or timezone.localdate()
+    closed = []
+    for round_ in Round.objects.filter(status=Round.Status.OPEN, closes_on__lt=today):
+        close_round(round_)
+        closed.append(round_.pk)
+    return closed
+
+
+def round_status(round_: Round) -> dict[str, Any]:
+    """Counts only: invited and completed, in all and per evaluated leader and unit."""
+    rows = list(
+        Invitation.objects.filter(round=round_).values_list(
+            "leader__employee_id", "leader__unit_path", "rater_group", "completed"
+        )
+    )
+    by_leader: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
+    invited = completed = 0
+    for leader_id, unit_path, _group, done in rows:
+        invited += 1
+        completed += done
+        by_leader[leader_id]["invited"] += 1
+        by_leader[leader_id]["completed"] += done
+        by_unit[unit_path]["invited"] += 1
+        by_unit[unit_path]["completed"] += done
+    return {
+        "round": round_.pk,
+        "status": round_.status,
+        "invited": invited,
+        "completed": completed,
+        "by_leader": [
+            {"leader": leader_id, **counts} for leader_id, counts in sorted(by_leader.items())
+        ],
+        "by_unit": [{"unit": path, **counts} for path, counts in sorted(by_unit.items())],
+    }

@@ -1,0 +1,88 @@
+"""Background delivery of a round's e-mails: idempotent, so a killed worker loses none.
+
+Which e-mails are owed is read from the invitations themselves (not yet e-mailed; fewer reminders
+sent than the round has asked for). Each e-mail is sent and marked in its own transaction with
+the invitation row locked, so two workers never send the same one and a restarted worker picks up
+exactly what is left.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+
+from omstil.rounds.mail import build_message
+from omstil.rounds.models import Invitation, Round
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+
+
+def _owed(round_: Round) -> Q:
+    return Q(emailed_at__isnull=True) | Q(
+        completed=False, reminders_sent__lt=round_.reminders_requested
+    )
+
+
+def _send_one(round_id: int) -> bool:
+    """Send the next e-mail the round owes; False when there is none left."""
+    with transaction.atomic():
+        round_ = Round.objects.select_related("organisation").get(pk=round_id)
+        if not round_.is_open:
+            return False
+        invitation = (
+            Invitation.objects.select_for_update(skip_locked=True)
+            .filter(round=round_)
+            .filter(_owed(round_))
+            .select_related("leader")
+            .order_by("pk")
+            .first()
+        )
+        if invitation is None:
+            return False
+        reminder = invitation.emailed_at is not None
+        changes: dict[str, object] = {"reminders_sent": round_.reminders_requested}
+        if not reminder:
+            changes["emailed_at"] = timezone.now()
+        try:
+            build_message(round_, invitation, reminder=reminder).send()
+        except smtplib.SMTPRecipientsRefused:
+            # This address will never work; do not let it hold up everybody else's e-mail.
+            log.warning(
+                "round %s: invitation %s refused by the mail server", round_id, invitation.pk
+            )
+            changes["delivery_failed"] = True
+            changes.setdefault("emailed_at", timezone.now())
+        Invitation.objects.filter(pk=invitation.pk).update(**changes)
+    return True
+
+
+@task()
+def deliver_round_emails(round_id: int, attempt: int = 1) -> int:
+    """Send every e-mail the round owes now; the number sent. Retries later if the server fails."""
+    sent = 0
+    try:
+        while _send_one(round_id):
+            sent += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        if attempt >= MAX_ATTEMPTS:
+            raise
+        delay = timedelta(seconds=30 * 2**attempt)
+        log.warning("round %s: mail server failed (%s); retrying in %s", round_id, exc, delay)
+        deliver_round_emails.using(run_after=timezone.now() + delay).enqueue(round_id, attempt + 1)
+    log.info("round %s: %s e-mails sent", round_id, sent)
+    return sent
+
+
+def queue_all_owed() -> int:
+    """Queue delivery for every open round that still owes e-mails (run when a worker starts)."""
+    queued = 0
+    for round_ in Round.objects.filter(status=Round.Status.OPEN):
+        if Invitation.objects.filter(round=round_).filter(_owed(round_)).exists():
+            deliver_round_emails.enqueue(round_.pk)
+            queued += 1
+    return queued

@@ -1,5 +1,6 @@
 """The questionnaire a respondent sees: an introduction, then one page per theme."""
 
+import functools
 from dataclasses import dataclass, field
 
 from omstil.core.i18n import localized
@@ -25,10 +26,23 @@ class Page:
 
 
 def build_pages(round_: Round, rater_group: str, language: str) -> list[Page]:
-    """The statement pages of a round as one rater group reads them (intro not included)."""
+    """The statement pages of a round as one rater group reads them (intro not included).
+
+    Once a round is open its questionnaire cannot change, so it is built once per process.
+    """
+    if round_.status == Round.Status.DRAFT:
+        return _build(round_.pk, round_.comment_field, rater_group, language)
+    # The time of opening is part of the key: it tells two rounds with the same id apart (ids
+    # can repeat in a test database that is rolled back).
+    return _cached(round_.pk, round_.comment_field, rater_group, language, round_.opened_at)
+
+
+def _build(
+    round_id: int, comment_field: bool, rater_group: str, language: str, opened: object = None
+) -> list[Page]:
     pages: list[Page] = []
     round_instruments = list(
-        RoundInstrument.objects.filter(round=round_).select_related("version__instrument")
+        RoundInstrument.objects.filter(round_id=round_id).select_related("version__instrument")
     )
     version_ids = [ri.version_id for ri in round_instruments]
     themes: dict[int, list[Theme]] = {}
@@ -58,7 +72,7 @@ def build_pages(round_: Round, rater_group: str, language: str) -> list[Page]:
                     ],
                 )
             )
-    local = list(LocalStatement.objects.filter(round=round_))
+    local = list(LocalStatement.objects.filter(round_id=round_id))
     if local:
         pages.append(
             Page(
@@ -71,6 +85,9 @@ def build_pages(round_: Round, rater_group: str, language: str) -> list[Page]:
                 ],
             )
         )
-    if pages and round_.comment_field:
+    if pages and comment_field:
         pages[-1].comment = True
     return pages
+
+
+_cached = functools.lru_cache(maxsize=512)(_build)

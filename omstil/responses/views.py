@@ -52,7 +52,7 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
 
     @never_cache
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, token: str, *args: object) -> HttpResponse:
+    def wrapped(request: HttpRequest, token: str, **kwargs: object) -> HttpResponse:
         if _rate_limited(request):
             return render(request, "responses/rate_limited.html", status=429)
         try:
@@ -65,7 +65,7 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
         request.LANGUAGE_CODE = language
         if not invitation.round.is_open:
             return render(request, "responses/closed.html", {"round": invitation.round}, status=410)
-        response: HttpResponse = view(request, invitation, token, language, *args)
+        response: HttpResponse = view(request, invitation, token, language, **kwargs)
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Content-Language"] = language
         return response

@@ -1,0 +1,42 @@
+"""Shared set-up for round tests: a small imported kommune and a round about digital leadership."""
+
+import re
+from datetime import date
+
+from django.utils import timezone
+
+from omstil.instruments.services import sync_library
+from omstil.organisations.models import Organisation
+from omstil.organisations.services import import_people
+from omstil.rounds.models import Round
+from omstil.rounds.services import RoundSetup, create_round
+from tests.hrfiles import csv_file
+
+LINK = re.compile(r"https?://[^\s\"<>]+/svar/([a-z2-7]{32})/")
+
+
+def kommune(rows=None) -> Organisation:
+    sync_library()
+    import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
+    return Organisation.objects.get(slug="fjordby")
+
+
+def draft_round(organisation: Organisation, **changes) -> Round:
+    today = timezone.localdate()
+    setup = RoundSetup(
+        name="Ledelsesevaluering 2026",
+        instruments=["digital-omstilling"],
+        opens_on=today,
+        closes_on=date(today.year + 1, 1, 31),
+        **changes,
+    )
+    return create_round(organisation, setup).round
+
+
+def links_in(message) -> list[str]:
+    """Every respondent token linked from an e-mail (plain text and HTML parts)."""
+    found = []
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            found.extend(LINK.findall(part.get_content()))
+    return found

@@ -1,0 +1,192 @@
+"""A respondent answers through their personal link: pages, saving, changing, submitting, faults."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from omstil.responses.models import Answer, Comment, Response
+from omstil.rounds import tokens
+from omstil.rounds.models import Invitation
+from omstil.rounds.services import close_round, open_round
+from tests.rounds_helpers import draft_round, kommune
+
+KEYS = [
+    "digital-omstilling.kompetencer-opdaterede",
+    "digital-omstilling.forklare-hvorfor",
+    "digital-omstilling.vaerdi-for-borgerne",
+    "digital-omstilling.nysgerrig-kultur",
+    "digital-omstilling.it-sikkerhed",
+]
+
+
+@pytest.fixture
+def open_round_(db):
+    round_ = draft_round(kommune(), comment_field=True)
+    open_round(round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def token_of(round_, employee_id: str, leader: str = "3", group: str = "employee") -> str:
+    invitation = Invitation.objects.get(
+        round=round_, person__employee_id=employee_id, leader__employee_id=leader, rater_group=group
+    )
+    return tokens.token_for(round_.token_salt, invitation.person_id, leader, group)
+
+
+def answers_of(client: Client, token: str, values: list[str], comment: str = ""):
+    data = dict(zip(KEYS, values, strict=True))
+    if comment:
+        data["comment"] = comment
+    return client.post(reverse("responses:page", args=[token, 1]), data)
+
+
+def test_a_respondent_opens_the_link_answers_and_gets_a_receipt(client, open_round_):
+    token = token_of(open_round_, "4")
+    start = client.get(reverse("responses:start", args=[token]))
+    html = start.content.decode()
+    assert start.status_code == 200
+    assert "Cecilie Ærø" in html
+    assert "mindst 5" in html  # the anonymity rules, in words
+    assert client.post(reverse("responses:start", args=[token]))["Location"].endswith("/side/1/")
+    page = client.get(reverse("responses:page", args=[token, 1])).content.decode()
+    assert page.count("<fieldset") == 5
+    assert page.count("<legend") == 5
+    assert "Min leder sikrer, at vi har styr på IT-sikkerheden i vores enhed" in page
+    for label in [
+        "Helt uenig",
+        "Uenig",
+        "Hverken enig eller uenig",
+        "Enig",
+        "Helt enig",
+        "Ved ikke",
+        "Ønsker ikke at oplyse",
+    ]:
+        assert f">{label}</label>" in page
+    response = answers_of(client, token, ["4", "5", "3", "dont_know", "prefer_not"], "Godt arbejde")
+    assert response["Location"].endswith("/kvittering/")
+    receipt = client.get(response["Location"]).content.decode()
+    assert "Tak for dine svar" in receipt
+    assert "<form" not in receipt.split('id="main-content"')[1].split("</main>")[0]
+    stored = Response.objects.get()
+    assert (stored.rater_group, stored.leader.employee_id, stored.submitted) == (
+        "employee",
+        "3",
+        True,
+    )
+    assert dict(Answer.objects.values_list("item_key", "value")) == dict(
+        zip(KEYS, ["4", "5", "3", "dont_know", "prefer_not"], strict=True)
+    )
+    assert Comment.objects.get().text == "Godt arbejde"
+    assert Invitation.objects.get(token_hash=tokens.invitation_hash(token)).completed
+
+
+def test_answers_are_kept_and_can_be_changed_until_the_round_closes(client, open_round_):
+    token = token_of(open_round_, "4")
+    answers_of(client, token, ["1", "1", "1", "1", "1"])
+    page = client.get(reverse("responses:page", args=[token, 1])).content.decode()
+    assert page.count("checked") == 5
+    answers_of(client, token, ["5", "5", "5", "5", "5"])
+    assert set(Answer.objects.values_list("value", flat=True)) == {"5"}
+    assert Response.objects.count() == 1
+
+
+def test_two_tabs_submitting_the_same_invitation_leave_one_response(client, open_round_):
+    token = token_of(open_round_, "4")
+    other_tab = Client()
+    answers_of(client, token, ["1", "2", "3", "4", "5"])
+    answers_of(other_tab, token, ["5", "4", "3", "2", "1"])
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 5
+    assert Answer.objects.get(item_key=KEYS[0]).value == "5"
+
+
+def test_the_self_invitation_reads_the_self_wording(client, open_round_):
+    token = token_of(open_round_, "3", leader="3", group="self")
+    page = client.get(reverse("responses:page", args=[token, 1])).content.decode()
+    assert "Jeg sikrer, at vi har styr på IT-sikkerheden i min enhed" in page
+
+
+def test_an_english_speaking_respondent_gets_english_pages(client, open_round_):
+    token = token_of(open_round_, "5")
+    page = client.get(reverse("responses:page", args=[token, 1])).content.decode()
+    assert '<html lang="en">' in page
+    assert "Strongly disagree" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ({"digital-omstilling.findes-ikke": "3"}, "unknown item"),
+        ({KEYS[0]: "6"}, "value outside the scale"),
+        ({KEYS[0]: "0"}, "value outside the scale"),
+        ({KEYS[0]: "maybe"}, "value outside the scale"),
+        ({"topleder-kompetencer.kerneforretning": "3"}, "an item of another round"),
+    ],
+)
+def test_a_tampered_answer_is_refused_and_nothing_is_stored(client, open_round_, data, why):
+    token = token_of(open_round_, "4")
+    response = client.post(reverse("responses:page", args=[token, 1]), data)
+    assert response.status_code == 400, why
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()
+
+
+def test_an_unknown_token_reveals_nothing(client, open_round_):
+    unknown = client.get(reverse("responses:start", args=["a" * 32]))
+    garbage = client.get(reverse("responses:start", args=["not-a-token"]))
+    assert unknown.status_code == garbage.status_code == 404
+    for page in (unknown, garbage):
+        html = page.content.decode()
+        assert "Linket virker ikke" in html
+        assert "Cecilie" not in html
+        assert "Fjordby" not in html
+        assert "Ledelsesevaluering" not in html
+    assert (
+        client.post(reverse("responses:page", args=["a" * 32, 1]), {KEYS[0]: "3"}).status_code
+        == 404
+    )
+    assert not Response.objects.exists()
+
+
+def test_a_closed_round_shows_a_friendly_page_and_takes_no_answers(client, open_round_):
+    token = token_of(open_round_, "4")
+    close_round(open_round_)
+    page = client.get(reverse("responses:start", args=[token]))
+    assert page.status_code == 410
+    assert "Evalueringen er lukket" in page.content.decode()
+    assert answers_of(client, token, ["1", "1", "1", "1", "1"]).status_code == 410
+    assert not Response.objects.exists()
+
+
+def test_a_missing_csrf_token_is_refused(open_round_):
+    client = Client(enforce_csrf_checks=True)
+    token = token_of(open_round_, "4")
+    response = answers_of(client, token, ["1", "1", "1", "1", "1"])
+    assert response.status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_guessing_tokens_is_rate_limited(client, open_round_):
+    from django.core.cache import cache
+
+    cache.clear()
+    for attempt in range(20):
+        assert client.get(reverse("responses:start", args=[f"{attempt:0>32}"])).status_code == 404
+    token = token_of(open_round_, "4")
+    assert client.get(reverse("responses:start", args=[token])).status_code == 429
+    cache.clear()
+
+
+def test_a_whole_responding_session_costs_at_most_30_sql_statements(client, open_round_):
+    token = token_of(open_round_, "4")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("responses:start", args=[token]))
+        client.post(reverse("responses:start", args=[token]))
+        client.get(reverse("responses:page", args=[token, 1]))
+        answers_of(client, token, ["4", "5", "3", "dont_know", "prefer_not"], "Fint")
+        client.get(reverse("responses:receipt", args=[token]))
+    assert Response.objects.get().submitted
+    assert len(queries) <= 30, [query["sql"][:80] for query in queries]

@@ -1,0 +1,120 @@
+"""After a round, nothing in the database links any response to any invitation or person."""
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.test import Client
+from django.urls import reverse
+
+from omstil.responses.models import Answer, Comment, Response
+from omstil.rounds import tokens
+from omstil.rounds.models import Invitation, Round
+from omstil.rounds.services import close_round, open_round
+from tests.rounds_helpers import draft_round, kommune
+
+KEYS = [
+    "digital-omstilling.kompetencer-opdaterede",
+    "digital-omstilling.forklare-hvorfor",
+    "digital-omstilling.vaerdi-for-borgerne",
+    "digital-omstilling.nysgerrig-kultur",
+    "digital-omstilling.it-sikkerhed",
+]
+
+
+@pytest.fixture
+def answered_and_closed(db):
+    round_ = draft_round(kommune(), comment_field=True)
+    open_round(round_)
+    round_.refresh_from_db()
+    tokens_by_invitation = {}
+    for invitation in Invitation.objects.filter(round=round_).select_related("leader"):
+        token = tokens.token_for(
+            round_.token_salt,
+            invitation.person_id,
+            invitation.leader.employee_id,
+            invitation.rater_group,
+        )
+        tokens_by_invitation[invitation.pk] = token
+        client = Client()
+        client.post(
+            reverse("responses:page", args=[token, 1]),
+            {**dict.fromkeys(KEYS, "4"), "comment": f"Kommentar {invitation.pk}"},
+        )
+    draft_token = tokens_by_invitation[Invitation.objects.filter(round=round_).first().pk]
+    close_round(round_)
+    return round_, tokens_by_invitation, draft_token
+
+
+def test_the_response_tables_have_no_reference_to_invitations_or_people():
+    for model in (Response, Answer, Comment):
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey | models.OneToOneField):
+                assert field.related_model.__name__ not in {"Invitation", "Person", "User"}, (
+                    f"{model.__name__}.{field.name}"
+                )
+            assert not isinstance(field, models.DateTimeField), f"{model.__name__}.{field.name}"
+
+
+def test_nothing_in_any_response_row_matches_anything_in_any_invitation_row(answered_and_closed):
+    round_, tokens_by_invitation, _ = answered_and_closed
+    invitation_values: set[str] = set()
+    for row in Invitation.objects.filter(round=round_).values():
+        invitation_values.update(
+            str(value) for value in row.values() if value not in (None, "", True, False)
+        )
+    invitation_values |= set(tokens_by_invitation.values())
+    invitation_values |= {tokens.invitation_hash(token) for token in tokens_by_invitation.values()}
+    ids_and_keys = {str(value) for value in Invitation.objects.values_list("pk", flat=True)}
+    for model in (Response, Answer, Comment):
+        for row in model.objects.values():
+            for column, value in row.items():
+                if column in {
+                    "round_id",
+                    "leader_id",
+                    "rater_group",
+                    "language",
+                    "day",
+                    "value",
+                    "item_key",
+                    "submitted",
+                    "text",
+                    "response_id",
+                }:
+                    continue
+                assert str(value) not in invitation_values, f"{model.__name__}.{column}"
+    assert Response.objects.count() == len(ids_and_keys)
+
+
+def test_closing_leaves_nothing_that_finds_a_response_from_a_token(answered_and_closed):
+    round_, tokens_by_invitation, _ = answered_and_closed
+    round_.refresh_from_db()
+    assert round_.lookup_key == "" and round_.token_salt == ""  # noqa: PT018
+    assert not Response.objects.exclude(lookup=None).exists()
+    assert not Comment.objects.exclude(lookup=None).exists()
+    assert Response.objects.filter(submitted=True).count() == len(tokens_by_invitation)
+
+
+def test_responses_carry_no_time_finer_than_the_day(answered_and_closed):
+    with connection.cursor() as cursor:
+        columns = [
+            column.name
+            for column in connection.introspection.get_table_description(
+                cursor, Response._meta.db_table
+            )
+        ]
+    assert "day" in columns
+    assert not {"created_at", "updated_at", "submitted_at", "completed_at"} & set(columns)
+    invitation_columns = {field.name for field in Invitation._meta.get_fields()}
+    assert not {"completed_at", "completed_on"} & invitation_columns
+
+
+def test_response_ids_are_random_and_say_nothing_of_order(answered_and_closed):
+    for model in (Response, Answer, Comment):
+        for pk in model.objects.values_list("pk", flat=True):
+            assert pk.version == 4, model.__name__  # random, not time-based
+
+
+def test_every_model_that_stores_answers_is_covered_here():
+    answer_models = {model.__name__ for model in apps.get_app_config("responses").get_models()}
+    assert answer_models == {"Response", "Answer", "Comment"}
+    assert Round._meta.get_field("lookup_key").max_length == 64

@@ -9,6 +9,7 @@ urlpatterns = [
     path("konto/", include("omstil.accounts.urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),
+    path("organisationer/", include("omstil.rounds.urls")),
     path("svar/", include("omstil.responses.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

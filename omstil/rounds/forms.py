@@ -1,0 +1,122 @@
+"""The form HR fills in to set up a round."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from omstil.core.i18n import localized
+from omstil.instruments.services import latest_versions
+from omstil.rounds.services import RoundSetup
+
+RATER_CHOICES = [
+    ("employee", _("Medarbejdere")),
+    ("self", _("Lederen selv")),
+    ("superior", _("Overordnet leder")),
+    ("peer", _("Lederkolleger")),
+]
+VISIBILITY_CHOICES = [
+    ("leader", _("Lederen selv")),
+    ("superior", _("Lederens overordnede ledere")),
+    ("org_admins", _("Organisationens administratorer (HR)")),
+    ("employee_version", _("En version kun med medarbejdernes svar, som lederen kan dele")),
+]
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    instruments = forms.MultipleChoiceField(
+        label=_("Instrumenter"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Højst fire temaer anbefales, så det tager 10–15 minutter at svare."),
+    )
+    opens_on = forms.DateField(label=_("Åbner"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Lukker"), widget=forms.DateInput(attrs={"type": "date"}))
+    reminder_1 = forms.DateField(
+        label=_("Første påmindelse (valgfri)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reminder_2 = forms.DateField(
+        label=_("Anden påmindelse (valgfri)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    min_group_size = forms.IntegerField(
+        label=_("Mindste gruppestørrelse"),
+        min_value=3,
+        max_value=50,
+        help_text=_("Medarbejdernes svar vises kun, hvis mindst så mange har svaret. Mindst 3."),
+    )
+    rater_groups = forms.MultipleChoiceField(
+        label=_("Svargrupper"), choices=RATER_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    comment_field = forms.BooleanField(label=_("Kommentarfelt til sidst"), required=False)
+    leader_units = forms.MultipleChoiceField(
+        label=_("Evaluér kun lederne i disse enheder (og enhederne under dem)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vælg ingen for at evaluere alle ledere."),
+    )
+    exclude_leaders_since = forms.DateField(
+        label=_("Udelad ledere, der er blevet ledere efter"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    visibility = forms.MultipleChoiceField(
+        label=_("Hvem må se rapporterne"),
+        choices=VISIBILITY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Fastlægges før runden åbner og kan ikke ændres bagefter."),
+    )
+    local_da = forms.CharField(
+        label=_("Lokale udsagn på dansk (valgfri, ét pr. linje)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    local_en = forms.CharField(
+        label=_("De samme lokale udsagn på engelsk (ét pr. linje, i samme rækkefølge)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, units: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["instruments"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (version.instrument.key, localized(version.title))
+            for version in latest_versions()
+            if version.kind == "evaluation"
+        ]
+        units_field = self.fields["leader_units"]
+        assert isinstance(units_field, forms.MultipleChoiceField)
+        units_field.choices = [(path, path) for path in units]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        da = [line.strip() for line in (data.get("local_da") or "").splitlines() if line.strip()]
+        en = [line.strip() for line in (data.get("local_en") or "").splitlines() if line.strip()]
+        if len(da) != len(en):
+            raise forms.ValidationError(
+                _("Skriv lige mange lokale udsagn på dansk og engelsk, i samme rækkefølge.")
+            )
+        data["local_statements"] = [{"da": d, "en": e} for d, e in zip(da, en, strict=True)]
+        return data
+
+    def setup(self) -> RoundSetup:
+        data = self.cleaned_data
+        return RoundSetup(
+            name=data["name"],
+            instruments=data["instruments"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            min_group_size=data["min_group_size"],
+            rater_groups=data["rater_groups"],
+            comment_field=data["comment_field"],
+            leader_units=data["leader_units"],
+            exclude_leaders_since=data["exclude_leaders_since"],
+            reminder_dates=[day for day in (data["reminder_1"], data["reminder_2"]) if day],
+            visibility={key: key in data["visibility"] for key, _label in VISIBILITY_CHOICES},
+            local_statements=data["local_statements"],
+        )

@@ -1,0 +1,121 @@
+"""HR's pages for rounds: list, set-up, and a round's page with its response rate and actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omstil.accounts.access import get_administered_organisation
+from omstil.accounts.models import User
+from omstil.organisations.models import Organisation
+from omstil.rounds import services
+from omstil.rounds.forms import RoundForm
+from omstil.rounds.models import Round
+
+
+def _get_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Organisation, Round]:
+    organisation = get_administered_organisation(request.user, slug)
+    round_ = Round.objects.filter(organisation=organisation, pk=round_id).first()
+    if round_ is None:
+        raise Http404(round_id)
+    return organisation, round_
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+@login_required
+def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_administered_organisation(request.user, slug)
+    return render(
+        request,
+        "rounds/list.html",
+        {"organisation": organisation, "rounds": organisation.rounds.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_administered_organisation(request.user, slug)
+    units = list(
+        organisation.units.filter(active=True, depth__lte=2).values_list("path", flat=True)
+    )
+    today = timezone.localdate()
+    initial = {
+        "name": _("Ledelsesevaluering %(year)s") % {"year": today.year},
+        "instruments": ["digital-omstilling"],
+        "opens_on": today,
+        "closes_on": today + timezone.timedelta(days=21),
+        "min_group_size": organisation.min_group_size,
+        "rater_groups": ["employee", "self", "superior"],
+        "visibility": ["leader", "superior", "employee_version"],
+    }
+    form = RoundForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_round(organisation, form.setup(), actor=_actor(request))
+        except services.RoundInvalid as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            for warning in created.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Runden er oprettet som kladde."))
+            return redirect("rounds:detail", slug=slug, round_id=created.round.pk)
+    return render(request, "rounds/create.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    organisation, round_ = _get_round(request, slug, round_id)
+    status = services.round_status(round_)
+    names = dict(round_.leaders.values_list("employee_id", "name"))
+    anonymity = round_.anonymity_text or services.anonymity_text(round_)
+    return render(
+        request,
+        "rounds/detail.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "status": status,
+            "leaders": [
+                {**row, "name": names.get(row["leader"], row["leader"])}
+                for row in status["by_leader"]
+            ],
+            "anonymity": anonymity,
+            "instruments": round_.instruments.select_related("version__instrument"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def round_action(request: HttpRequest, slug: str, round_id: int, action: str) -> HttpResponse:
+    organisation, round_ = _get_round(request, slug, round_id)
+    actor = _actor(request)
+    try:
+        if action == "open":
+            count = services.open_round(round_, actor=actor)
+            messages.success(
+                request,
+                _("Runden er åbnet. %(count)s invitationer bliver sendt.") % {"count": count},
+            )
+        elif action == "remind":
+            count = services.request_reminder(round_, actor=actor)
+            messages.success(
+                request, _("%(count)s påmindelser bliver sendt.") % {"count": count}
+            )
+        elif action == "close":
+            services.close_round(round_, actor=actor)
+            messages.success(request, _("Runden er lukket. Der kan ikke længere svares."))
+        else:
+            raise Http404(action)
+    except services.RoundInvalid as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+    return redirect("rounds:detail", slug=organisation.slug, round_id=round_.pk)

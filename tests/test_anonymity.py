@@ -40,9 +40,8 @@ def answered_and_closed(db):
             reverse("responses:page", args=[token, 1]),
             {**dict.fromkeys(KEYS, "4"), "comment": f"Kommentar {invitation.pk}"},
         )
-    draft_token = tokens_by_invitation[Invitation.objects.filter(round=round_).first().pk]
     close_round(round_)
-    return round_, tokens_by_invitation, draft_token
+    return round_, tokens_by_invitation
 
 
 def test_the_response_tables_have_no_reference_to_invitations_or_people():
@@ -56,7 +55,7 @@ def test_the_response_tables_have_no_reference_to_invitations_or_people():
 
 
 def test_nothing_in_any_response_row_matches_anything_in_any_invitation_row(answered_and_closed):
-    round_, tokens_by_invitation, _ = answered_and_closed
+    round_, tokens_by_invitation = answered_and_closed
     invitation_values: set[str] = set()
     for row in Invitation.objects.filter(round=round_).values():
         invitation_values.update(
@@ -66,8 +65,8 @@ def test_nothing_in_any_response_row_matches_anything_in_any_invitation_row(answ
     invitation_values |= {tokens.invitation_hash(token) for token in tokens_by_invitation.values()}
     ids_and_keys = {str(value) for value in Invitation.objects.values_list("pk", flat=True)}
     for model in (Response, Answer, Comment):
-        for row in model.objects.values():
-            for column, value in row.items():
+        for stored in model.objects.values():
+            for column, value in stored.items():
                 if column in {
                     "round_id",
                     "leader_id",
@@ -86,7 +85,7 @@ def test_nothing_in_any_response_row_matches_anything_in_any_invitation_row(answ
 
 
 def test_closing_leaves_nothing_that_finds_a_response_from_a_token(answered_and_closed):
-    round_, tokens_by_invitation, _ = answered_and_closed
+    round_, tokens_by_invitation = answered_and_closed
     round_.refresh_from_db()
     assert round_.lookup_key == "" and round_.token_salt == ""  # noqa: PT018
     assert not Response.objects.exclude(lookup=None).exists()

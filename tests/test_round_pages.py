@@ -1,5 +1,7 @@
 """HR sets up, opens, reminds and closes a round in the browser; only the organisation's admins."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,7 @@ def form_data(**changes):
         "name": "Ledelsesevaluering 2026",
         "instruments": ["digital-omstilling"],
         "opens_on": today.isoformat(),
-        "closes_on": (today + timezone.timedelta(days=21)).isoformat(),
+        "closes_on": (today + timedelta(days=21)).isoformat(),
         "min_group_size": "5",
         "rater_groups": ["employee", "self", "superior"],
         "visibility": ["leader", "superior"],

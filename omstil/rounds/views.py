@@ -1,5 +1,7 @@
 """HR's pages for rounds: list, set-up, and a round's page with its response rate and actions."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,7 +52,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         "name": _("Ledelsesevaluering %(year)s") % {"year": today.year},
         "instruments": ["digital-omstilling"],
         "opens_on": today,
-        "closes_on": today + timezone.timedelta(days=21),
+        "closes_on": today + timedelta(days=21),
         "min_group_size": organisation.min_group_size,
         "rater_groups": ["employee", "self", "superior"],
         "visibility": ["leader", "superior", "employee_version"],
@@ -107,9 +109,7 @@ def round_action(request: HttpRequest, slug: str, round_id: int, action: str) ->
             )
         elif action == "remind":
             count = services.request_reminder(round_, actor=actor)
-            messages.success(
-                request, _("%(count)s påmindelser bliver sendt.") % {"count": count}
-            )
+            messages.success(request, _("%(count)s påmindelser bliver sendt.") % {"count": count})
         elif action == "close":
             services.close_round(round_, actor=actor)
             messages.success(request, _("Runden er lukket. Der kan ikke længere svares."))

@@ -1,4 +1,4 @@
-"""A worker killed in the middle of sending a round's e-mails: on restart none is lost or doubled."""
+"""A worker killed while sending a round's e-mails: on restart none is lost or doubled."""
 
 import json
 import os

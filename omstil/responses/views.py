@@ -66,7 +66,6 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
         if not invitation.round.is_open:
             return render(request, "responses/closed.html", {"round": invitation.round}, status=410)
         response: HttpResponse = view(request, invitation, token, language, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Content-Language"] = language
         return response
 

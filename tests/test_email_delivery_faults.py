@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from tests.hrfiles import csv_file
 from tests.postgres import free_port
-from tests.rounds_helpers import LINK
+from tests.rounds_helpers import links_in
 
 OMSTIL = str(Path(sys.executable).with_name("omstil"))
 
@@ -95,10 +95,7 @@ def test_a_killed_worker_neither_loses_nor_repeats_an_email(tmp_path, stop_at):
 
         run(env, "worker", "--burst", "-v0")
         time.sleep(0.2)
-        links = [
-            LINK.search(m.get_body(preferencelist=("plain",)).get_content()).group(1)
-            for m in server.messages
-        ]
+        links = [links_in(m)[0] for m in server.messages]
         assert len(server.messages) == 15
         assert len(set(links)) == 15
         status = json.loads(run(env, "round", "status", str(created["round"]), "--json"))

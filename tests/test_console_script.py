@@ -168,3 +168,17 @@ def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_demo_has_a_closed_round_with_answers_and_an_open_round(env):
+    result = run("demo", "--password", "demo-password-123", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "/svar/" in result.stdout
+    rounds = json.loads(run("round", "list", "--org", "demo-kommune", "--json", env=env).stdout)
+    assert sorted(row["status"] for row in rounds) == ["closed", "open"]
+    closed = next(row for row in rounds if row["status"] == "closed")
+    status = json.loads(run("round", "status", str(closed["round"]), "--json", env=env).stdout)
+    assert status["completed"] > status["invited"] / 2
+    again = run("demo", "--password", "demo-password-123", env=env)
+    assert again.returncode == 0
+    assert len(json.loads(run("round", "list", "--json", env=env).stdout)) == 2

@@ -1,10 +1,13 @@
 """`omstil demo`: a database ready to show — instruments, a demo organisation and its admins."""
 
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from omstil.accounts.services import set_up_user
@@ -12,6 +15,10 @@ from omstil.instruments.services import sync_library
 from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import Organisation
 from omstil.organisations.services import import_people
+from omstil.responses.simulate import simulate_answers
+from omstil.rounds import tokens
+from omstil.rounds.models import Invitation, Round
+from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
 
 DEMO_ORGANISATION = ("demo-kommune", "Demo Kommune")
 DEMO_SYSTEM_ADMIN = "admin@omstil.example"
@@ -47,6 +54,7 @@ class Command(BaseCommand):
             organisation = Organisation.objects.get(slug=DEMO_ORGANISATION[0])
             set_up_user(DEMO_SYSTEM_ADMIN, password, name="Systemadministrator", system_admin=True)
             set_up_user(DEMO_HR, password, name="Hanne Rasmussen (HR)", admin_of=organisation)
+        try_link = self._rounds(organisation)
         self.stdout.write(
             "\n".join(
                 [
@@ -56,7 +64,57 @@ class Command(BaseCommand):
                     f"  HR:           {DEMO_HR}",
                     f"  System admin: {DEMO_SYSTEM_ADMIN}",
                     f"  Adgangskode / password: {password}",
+                    "  Svar som medarbejder i den åbne runde / answer as an employee:",
+                    f"                {try_link}",
                     "",
                 ]
             )
         )
+
+    def _rounds(self, organisation: Organisation) -> str:
+        """A closed round with simulated answers and an open one; a respondent link to try."""
+        today = timezone.localdate()
+        if not organisation.rounds.exists():
+            last_year = create_round(
+                organisation,
+                RoundSetup(
+                    name=f"Ledelsesevaluering {today.year - 1}",
+                    instruments=["digital-omstilling"],
+                    opens_on=date(today.year - 1, 3, 1),
+                    closes_on=date(today.year - 1, 3, 21),
+                    comment_field=True,
+                ),
+            ).round
+            open_round(last_year)
+            last_year.refresh_from_db()
+            simulate_answers(last_year, response_rate=0.8, seed=today.year - 1)
+            close_round(last_year)
+            this_year = create_round(
+                organisation,
+                RoundSetup(
+                    name=f"Ledelsesevaluering {today.year}",
+                    instruments=["digital-omstilling"],
+                    opens_on=today,
+                    closes_on=today + timedelta(days=21),
+                    comment_field=True,
+                ),
+            ).round
+            open_round(this_year)
+        open_now = organisation.rounds.filter(status=Round.Status.OPEN).first()
+        if open_now is None:
+            return "–"
+        invitation = (
+            Invitation.objects.filter(round=open_now, rater_group="employee", completed=False)
+            .select_related("leader")
+            .order_by("pk")
+            .first()
+        )
+        if invitation is None:
+            return "–"
+        token = tokens.token_for(
+            open_now.token_salt,
+            invitation.person_id,
+            invitation.leader.employee_id,
+            invitation.rater_group,
+        )
+        return f"{settings.BASE_URL}/svar/{token}/"

@@ -96,8 +96,9 @@ def main() -> None:
 
     with private_server() as server:
         subprocess.run(
-            [sys.executable, "-c", "import psycopg,sys; psycopg.connect(sys.argv[1], autocommit=True)"
-             ".execute('CREATE DATABASE load')", server.url()],
+            [sys.executable, "-c", "import psycopg,sys; "
+             "psycopg.connect(sys.argv[1], autocommit=True).execute('CREATE DATABASE load')",
+             server.url()],
             check=True,
         )  # fmt: skip
         env = {

@@ -272,3 +272,12 @@ def test_row_errors_and_errors_between_rows_are_reported_together(db):
     rows = changed("4", 2, "ikke-en-adresse", changed("5", 4, "ja", changed("9", 5, "4")))
     problems = rejected(csv_file(rows))
     assert [(row, column) for row, column, _ in problems] == [(5, "email"), (6, "leder")]
+
+
+def test_a_damaged_workbook_is_rejected_not_crashed_on(db):
+    data = bytearray(xlsx_file())
+    start = data.index(b"xl/worksheets/sheet1.xml") + 40
+    data[start : start + 60] = bytes(range(60))
+    [(row, column, message)] = rejected(bytes(data))
+    assert (row, column) == (None, None)
+    assert message.startswith(("Excel-arket kan ikke læses", "Filen er hverken"))

@@ -8,16 +8,32 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from omstil.organisations.models import PATH_SEPARATOR
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# What a damaged workbook makes openpyxl and the zip and XML readers under it raise.
+XLSX_FAULTS = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    zipfile.BadZipFile,
+    zlib.error,
+    ElementTree.ParseError,
+    InvalidFileException,
+)
 
 # Canonical field → accepted headers (compared case-insensitively, spaces and "-" ignored).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -246,7 +262,7 @@ def read_hr_file(data: bytes) -> HRFile:
         result.errors.append(
             Problem(None, None, _("Filen er ikke gyldig CSV: %(reason)s") % {"reason": exc})
         )
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except XLSX_FAULTS as exc:
         result.errors.append(
             Problem(None, None, _("Excel-arket kan ikke læses: %(reason)s") % {"reason": exc})
         )

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from omstil.rounds import views as rounds_views
+
 urlpatterns = [
     path("", include("omstil.core.urls")),
     path("konto/", include("omstil.accounts.urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),
     path("organisationer/", include("omstil.rounds.urls")),
+    path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
     path("svar/", include("omstil.responses.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -89,3 +89,25 @@ def test_nobody_outside_the_organisation_sees_its_rounds(client, hr, other_organ
     )
     round_.refresh_from_db()
     assert round_.status == Round.Status.DRAFT
+
+
+def test_a_leader_follows_their_own_response_rate_as_counts(client, hr):
+    from omstil.rounds.services import open_round
+    from tests.rounds_helpers import draft_round
+
+    round_ = draft_round(hr.memberships.get().organisation)
+    open_round(round_)
+    Invitation.objects.filter(
+        pk__in=Invitation.objects.filter(
+            round=round_, leader__employee_id="3", rater_group="employee"
+        ).values("pk")[:2]
+    ).update(completed=True)
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    html = client.get(reverse("my_rounds")).content.decode()
+    assert "Ledelsesevaluering 2026" in html
+    assert "2 af 3" in html
+    assert "Dorte" not in html
+    client.logout()
+    client.login(username=hr.email, password=PASSWORD)
+    assert "Du bliver ikke evalueret" in client.get(reverse("my_rounds")).content.decode()

@@ -387,3 +387,23 @@ def round_status(round_: Round) -> dict[str, Any]:
         ],
         "by_unit": [{"unit": path, **counts} for path, counts in sorted(by_unit.items())],
     }
+
+
+def rounds_about_leader(email: str) -> list[dict[str, Any]]:
+    """For a leader who logs in: each round that evaluates them, with their own response rate.
+
+    A user is the leader whose e-mail address in the HR file is the one they log in with.
+    """
+    leaders = EvaluatedLeader.objects.filter(person__email__iexact=email).select_related(
+        "round__organisation"
+    )
+    rows = []
+    for leader in leaders.order_by("-round__opens_on"):
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
+        for group, done in Invitation.objects.filter(leader=leader).values_list(
+            "rater_group", "completed"
+        ):
+            counts[group]["invited"] += 1
+            counts[group]["completed"] += done
+        rows.append({"round": leader.round, "leader": leader, "groups": dict(counts)})
+    return rows

@@ -31,6 +31,14 @@ def _actor(request: HttpRequest) -> User | None:
 
 
 @login_required
+def my_rounds(request: HttpRequest) -> HttpResponse:
+    """A leader's own rounds and how many have answered about them, as counts."""
+    user = _actor(request)
+    rows = services.rounds_about_leader(user.email) if user else []
+    return render(request, "rounds/mine.html", {"rows": rows})
+
+
+@login_required
 def round_list(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_administered_organisation(request.user, slug)
     return render(

@@ -122,3 +122,17 @@ def test_a_round_from_import_to_closing(page: Page, live_server, hr, smtp_server
     assert_accessible(page)
     assert Response.objects.filter(submitted=True).count() == 2
     assert Invitation.objects.filter(completed=True).count() == 2
+
+
+def test_a_leader_sees_their_own_response_rate(page: Page, live_server, hr):
+    from omstil.organisations.services import import_people
+    from omstil.rounds.services import open_round
+    from tests.rounds_helpers import draft_round
+
+    import_people("fjordby", csv_file())
+    open_round(draft_round(Organisation.objects.get(slug="fjordby")))
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    log_in(page, live_server.url, cecilie)
+    page.get_by_role("link", name="Mine evalueringer").click()
+    expect(page.get_by_role("row", name="Medarbejdere")).to_contain_text("0 af 3")
+    assert_accessible(page)

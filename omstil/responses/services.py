@@ -57,24 +57,18 @@ def saved_answers(invitation: Invitation, token: str, with_comment: bool = False
     round_ = invitation.round
     if not round_.lookup_key:
         return Saved({}, "", False)
-    response = (
-        Response.objects.filter(lookup=tokens.lookup_hash(round_.lookup_key, token))
-        .prefetch_related("answers")
-        .first()
-    )
+    rows = Answer.objects.filter(
+        response__lookup=tokens.lookup_hash(round_.lookup_key, token)
+    ).values_list("item_key", "value", "response__submitted")
+    answers = {key: value for key, value, _submitted in rows}
+    submitted = any(row[2] for row in rows)
     comment = ""
     if with_comment and round_.comment_field:
         row = Comment.objects.filter(
             lookup=tokens.lookup_hash(round_.lookup_key, token, "comment")
         ).first()
         comment = row.text if row else ""
-    if response is None:
-        return Saved({}, comment, False)
-    return Saved(
-        {answer.item_key: answer.value for answer in response.answers.all()},
-        comment,
-        response.submitted,
-    )
+    return Saved(answers, comment, submitted)
 
 
 def check_answers(posted: dict[str, str], allowed: set[str]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from omstil.core.middleware import chosen_language
 from omstil.responses import services
+from omstil.responses.fieldsets import render_fieldsets
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.models import Invitation
 
@@ -138,7 +139,7 @@ def page(
             "last": last,
             "saved": saved,
             "token": token,
-            "scale": _scale(),
+            "fieldsets": render_fieldsets(current.statements, _scale(), saved.answers),
         },
     )
 

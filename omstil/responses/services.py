@@ -6,7 +6,7 @@ written here names the invitation, and the two are never stored side by side.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from omstil.instruments.scale import VALUES
@@ -103,6 +103,23 @@ def save_page(
                 raise
 
 
+def _status_while_saving(round_id: int) -> str:
+    """The round's status, locked so that it cannot close until this save commits.
+
+    On PostgreSQL a shared lock: respondents saving at once do not wait for one another, while
+    closing (which locks the row for update) waits for them all. SQLite writes one at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status FROM {Round._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [round_id],
+            )
+            row = cursor.fetchone()
+        return str(row[0]) if row else ""
+    return str(Round.objects.values_list("status", flat=True).get(pk=round_id))
+
+
 @transaction.atomic
 def _save(
     invitation: Invitation,
@@ -112,9 +129,9 @@ def _save(
     comment: str | None,
     submit: bool,
 ) -> None:
-    round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
-    if round_.status != Round.Status.OPEN:
+    if _status_while_saving(invitation.round_id) != Round.Status.OPEN:
         raise RoundNotOpen
+    round_ = invitation.round
     today = timezone.localdate()
     lookup = tokens.lookup_hash(round_.lookup_key, token)
     response = Response.objects.filter(lookup=lookup).first()

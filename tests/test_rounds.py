@@ -213,3 +213,39 @@ def test_the_round_command_follows_the_contract(fjordby, capsys):
     with pytest.raises(SystemExit) as exit_info:
         call_command("round", "open", str(round_id))
     assert exit_info.value.code == 1
+
+
+def test_themes_can_be_chosen_and_must_belong_to_the_instruments(fjordby):
+    today = timezone.localdate()
+    setup = RoundSetup(
+        name="R",
+        instruments=["digital-omstilling"],
+        themes={"digital-omstilling": ["findes-ikke"], "ti-bud": ["relevans-og-omverden"]},
+        opens_on=today,
+        closes_on=today + timedelta(days=20),
+    )
+    with pytest.raises(RoundInvalid) as info:
+        create_round(fjordby, setup)
+    assert any("intet tema “findes-ikke”" in error for error in info.value.errors)
+    assert any(
+        "“ti-bud”, som ikke er et af rundens instrumenter" in error for error in info.value.errors
+    )
+    setup.themes = {"digital-omstilling": ["ledelse-af-digital-omstilling"]}
+    round_ = create_round(fjordby, setup).round
+    assert round_.instruments.get().themes == ["ledelse-af-digital-omstilling"]
+
+
+def test_the_round_command_takes_themes(fjordby, capsys):
+    import json
+
+    today = timezone.localdate()
+    call_command(
+        "round", "create", "--org", "fjordby", "--instrument", "digital-omstilling",
+        "--theme", "digital-omstilling:ledelse-af-digital-omstilling",
+        "--opens", today.isoformat(), "--closes", (today + timedelta(days=14)).isoformat(),
+        "--json",
+    )  # fmt: skip
+    round_id = json.loads(capsys.readouterr().out)["round"]
+    assert Round.objects.get(pk=round_id).instruments.get().themes == [
+        "ledelse-af-digital-omstilling"
+    ]

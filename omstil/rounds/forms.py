@@ -30,6 +30,12 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Højst fire temaer anbefales, så det tager 10–15 minutter at svare."),
     )
+    themes = forms.MultipleChoiceField(
+        label=_("Kun disse temaer (valgfrit)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vælg ingen for at bruge alle temaer i de valgte instrumenter."),
+    )
     opens_on = forms.DateField(label=_("Åbner"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Lukker"), widget=forms.DateInput(attrs={"type": "date"}))
     reminder_1 = forms.DateField(
@@ -89,6 +95,17 @@ class RoundForm(forms.Form):
             for version in latest_versions()
             if version.kind == "evaluation"
         ]
+        themes_field = self.fields["themes"]
+        assert isinstance(themes_field, forms.MultipleChoiceField)
+        themes_field.choices = [
+            (
+                f"{version.instrument.key}:{theme.key}",
+                f"{localized(version.title)}: {localized(theme.title)}",
+            )
+            for version in latest_versions()
+            if version.kind == "evaluation"
+            for theme in version.themes.all()
+        ]
         units_field = self.fields["leader_units"]
         assert isinstance(units_field, forms.MultipleChoiceField)
         units_field.choices = [(path, path) for path in units]
@@ -102,6 +119,15 @@ class RoundForm(forms.Form):
                 _("Skriv lige mange lokale udsagn på dansk og engelsk, i samme rækkefølge.")
             )
         data["local_statements"] = [{"da": d, "en": e} for d, e in zip(da, en, strict=True)]
+        chosen: dict[str, list[str]] = {}
+        for value in data.get("themes") or []:
+            instrument, theme = value.split(":", 1)
+            if instrument not in (data.get("instruments") or []):
+                raise forms.ValidationError(
+                    _("Et valgt tema hører til et instrument, der ikke er valgt.")
+                )
+            chosen.setdefault(instrument, []).append(theme)
+        data["theme_choice"] = chosen
         return data
 
     def setup(self) -> RoundSetup:
@@ -109,6 +135,7 @@ class RoundForm(forms.Form):
         return RoundSetup(
             name=data["name"],
             instruments=data["instruments"],
+            themes=data["theme_choice"],
             opens_on=data["opens_on"],
             closes_on=data["closes_on"],
             min_group_size=data["min_group_size"],

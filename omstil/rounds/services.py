@@ -96,6 +96,12 @@ def _validate(
     theme_count = 0
     if not setup.instruments and not setup.local_statements:
         errors.append(_("Vælg mindst ét instrument."))
+    for key in setup.themes:
+        if key not in setup.instruments:
+            errors.append(
+                _("Der er valgt temaer fra “%(key)s”, som ikke er et af rundens instrumenter.")
+                % {"key": key}
+            )
     for key in setup.instruments:
         try:
             version = get_version(key)

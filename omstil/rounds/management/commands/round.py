@@ -25,6 +25,13 @@ class Command(OmstilCommand):
         create.add_argument("--org", required=True, metavar="SLUG")
         create.add_argument("--name", default="")
         create.add_argument("--instrument", action="append", required=True, metavar="KEY")
+        create.add_argument(
+            "--theme",
+            action="append",
+            default=[],
+            metavar="KEY:THEME",
+            help="Use only these themes of an instrument (default: all).",
+        )
         create.add_argument("--opens", required=True, type=_date, metavar="YYYY-MM-DD")
         create.add_argument("--closes", required=True, type=_date, metavar="YYYY-MM-DD")
         create.add_argument("--min-group-size", type=int)
@@ -69,7 +76,12 @@ class Command(OmstilCommand):
                 options["json"],
             )
         assert organisation is not None
+        themes: dict[str, list[str]] = {}
+        for value in options["theme"]:
+            instrument, _sep, theme = value.partition(":")
+            themes.setdefault(instrument, []).append(theme)
         setup = services.RoundSetup(
+            themes=themes,
             name=options["name"]
             or _("Ledelsesevaluering %(year)s") % {"year": options["opens"].year},
             instruments=options["instrument"],

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds import tokens
@@ -117,3 +118,48 @@ def test_every_model_that_stores_answers_is_covered_here():
     answer_models = {model.__name__ for model in apps.get_app_config("responses").get_models()}
     assert answer_models == {"Response", "Answer", "Comment"}
     assert Round._meta.get_field("lookup_key").max_length == 64
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_database_trace_of_the_writing_transaction_links_answers_to_invitations():
+    round_ = draft_round(kommune(), comment_field=True)
+    open_round(round_)
+    round_.refresh_from_db()
+    for invitation in Invitation.objects.filter(round=round_).select_related("leader"):
+        token = tokens.token_for(
+            round_.token_salt,
+            invitation.person_id,
+            invitation.leader.employee_id,
+            invitation.rater_group,
+        )
+        Client().post(
+            reverse("responses:page", args=[token, 1]),
+            {**dict.fromkeys(KEYS, "3"), "comment": "Fint"},
+        )
+    close_round(round_)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM rounds_invitation i"
+                " JOIN responses_answer a ON a.xmin = i.xmin WHERE i.completed AND i.round_id = %s",
+                [round_.pk],
+            )
+            linked_answers = cursor.fetchone()[0]
+            cursor.execute("SELECT count(DISTINCT xmin::text::bigint) FROM responses_answer")
+            distinct_writes = cursor.fetchone()[0]
+        # Everything was rewritten by the closing transaction: one xmin for all answers, the same
+        # as every invitation's, so the shared value singles nobody out.
+        assert distinct_writes == 1
+        assert (
+            linked_answers
+            == Answer.objects.count()
+            * Invitation.objects.filter(round=round_, completed=True).count()
+        )
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM responses_response")
+            assert len(cursor.fetchall()) == Response.objects.count()
+    round_.refresh_from_db()
+    assert set(Response.objects.values_list("day", flat=True)) == {
+        timezone.localdate(round_.closed_at)
+    }

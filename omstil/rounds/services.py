@@ -1,12 +1,15 @@
 """Running a round: create, open (freeze and invite), remind, close, follow the response rate."""
 
 import logging
+import secrets
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -346,14 +349,52 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
         raise RoundInvalid([_("Kun en åben runde kan lukkes.")])
     Response.objects.filter(round=round_, submitted=False).delete()
     Comment.objects.filter(round=round_, submitted=False).delete()
-    Response.objects.filter(round=round_).update(lookup=None)
-    Comment.objects.filter(round=round_).update(lookup=None)
+    rewrite_answers(round_)
+    # Every invitation is rewritten in this transaction too, so that none keeps the database's
+    # record of the transaction that completed it (PostgreSQL's xmin), which the answers shared.
+    Invitation.objects.filter(round=round_).update(completed=F("completed"))
     round_.status = Round.Status.CLOSED
     round_.closed_at = timezone.now()
     round_.token_salt = ""
     round_.lookup_key = ""
     round_.save()
     audit.info("round.close round=%s actor=%s", round_.pk, actor)
+
+
+def rewrite_answers(round_: Round) -> None:
+    """Write a round's responses, answers and comments anew, shuffled, without lookup hashes.
+
+    Rows written while the round was open carry traces of when and in which transaction they
+    were written (PostgreSQL's transaction ids, SQLite's row order) that could line them up with
+    the invitations marked completed at the same moment. New rows, in random order, with new
+    random ids and the closing day, carry only the closing transaction's traces.
+    """
+    from omstil.responses.models import Answer, Comment, Response
+
+    shuffle = secrets.SystemRandom().shuffle
+    closing_day = timezone.localdate()
+    responses = list(Response.objects.filter(round=round_))
+    answers = list(Answer.objects.filter(response__round=round_))
+    comments = list(Comment.objects.filter(round=round_))
+    Response.objects.filter(round=round_).delete()
+    Comment.objects.filter(round=round_).delete()
+    new_ids = {response.pk: uuid.uuid4() for response in responses}
+    shuffle(responses)
+    shuffle(answers)
+    shuffle(comments)
+    for response in responses:
+        response.pk = new_ids[response.pk]
+        response.lookup = None
+        response.day = closing_day
+    for answer in answers:
+        answer.pk = uuid.uuid4()
+        answer.response_id = new_ids[answer.response_id]
+    for comment in comments:
+        comment.pk = uuid.uuid4()
+        comment.lookup = None
+    Response.objects.bulk_create(responses, batch_size=2000)
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Comment.objects.bulk_create(comments, batch_size=2000)
 
 
 def close_due_rounds(today: date | None = None) -> list[int]:

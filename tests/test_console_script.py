@@ -134,11 +134,12 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(env):
 def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
     port = free_port()
     production = {**env, "DEBUG": "0", "OMSTIL_VAR_DIR": str(tmp_path)}
+    log = tmp_path / "server.log"
     server = subprocess.Popen(
         [OMSTIL, "serve", "--port", str(port), "--workers", "1"],
         env=production,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         text=True,
     )
     try:
@@ -150,7 +151,7 @@ def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
                     assert json.load(response) == {"ok": True}
                     break
             except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
         with urllib.request.urlopen(f"{base}/konto/log-ind/", timeout=5) as response:
@@ -165,9 +166,15 @@ def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
             urllib.request.urlopen(f"{base}/findes-ikke/", timeout=5)
         assert missing.value.code == 404
         assert "Siden findes ikke" in missing.value.read().decode()
+        token = "abcdefghijklmnopqrstuvwxyz234567"
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/svar/{token}/side/1/", timeout=5)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    logged = log.read_text()
+    assert "/svar/[token]/side/1/" in logged  # the request was logged, with the token masked
+    assert token not in logged
 
 
 def test_the_demo_has_a_closed_round_with_answers_and_an_open_round(env):

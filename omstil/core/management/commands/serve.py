@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 "threads": options["threads"],
                 "worker_class": "gthread",
                 "accesslog": "-",
+                "logger_class": "omstil.core.logging.RedactingAccessLogger",
                 "timeout": 60,
                 "graceful_timeout": 20,
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),

@@ -3,6 +3,7 @@
 import functools
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -22,6 +23,11 @@ GROUP_LABELS = {"employee", "self", "superior", "peer"}
 
 
 def _client(request: HttpRequest) -> str:
+    """The client's address; behind a trusted proxy, the one the proxy saw."""
+    if settings.BEHIND_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
@@ -54,11 +60,12 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
     @never_cache
     @functools.wraps(view)
     def wrapped(request: HttpRequest, token: str, **kwargs: object) -> HttpResponse:
-        if _rate_limited(request):
-            return render(request, "responses/rate_limited.html", status=429)
+        # Only guessing is limited: a real link always works, whoever shares the address.
         try:
             invitation = services.find_invitation(token)
         except services.UnknownToken:
+            if _rate_limited(request):
+                return render(request, "responses/rate_limited.html", status=429)
             _count_unknown(request)
             return render(request, "responses/unknown.html", status=404)
         language = _language(request, invitation)

@@ -210,7 +210,7 @@ def test_an_unknown_yes_no_value_or_language_is_rejected(db):
 
 
 def test_a_unit_path_with_an_empty_part_is_rejected(db):
-    [(row, column, _message)] = rejected(csv_file(changed("4", 3, "Fjordby Kommune //Social")))
+    [(row, column, _message)] = rejected(csv_file(changed("4", 3, "Fjordby Kommune /  / Social")))
     assert (row, column) == (5, "enhed")
 
 
@@ -281,3 +281,15 @@ def test_a_damaged_workbook_is_rejected_not_crashed_on(db):
     [(row, column, message)] = rejected(bytes(data))
     assert (row, column) == (None, None)
     assert message.startswith(("Excel-arket kan ikke læses", "Filen er hverken"))
+
+
+def test_only_space_slash_space_separates_units(db):
+    rows = changed("8", 3, "Fjordby Kommune / Teknik / Vej/Park")
+    imported(csv_file(rows))
+    assert Person.objects.get(employee_id="8").unit.path == "Fjordby Kommune / Teknik / Vej/Park"
+    assert Unit.objects.get(path="Fjordby Kommune / Teknik / Vej/Park").name == "Vej/Park"
+
+
+def test_a_line_break_or_control_character_in_a_field_is_rejected(db):
+    problems = rejected(csv_file(changed("3", 1, "Cecilie\nÆrø")))
+    assert problems == [(4, "navn", "Feltet indeholder et linjeskift eller et andet styretegn.")]

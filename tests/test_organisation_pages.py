@@ -171,3 +171,23 @@ def test_min_group_size_below_3_is_refused(client, system_admin):
     )
     assert response.status_code == 200
     assert not Organisation.objects.filter(slug="x").exists()
+
+
+def test_an_organisation_that_has_run_rounds_can_be_deleted(client, system_admin, populated):
+    from omstil.instruments.services import sync_library
+    from omstil.responses.models import Response
+    from omstil.rounds.models import Round
+    from omstil.rounds.services import close_round, open_round
+    from tests.rounds_helpers import draft_round
+
+    sync_library()
+    round_ = draft_round(populated)
+    open_round(round_)
+    close_round(round_)
+    client.login(username=system_admin.email, password=PASSWORD)
+    url = reverse("organisations:delete", args=[populated.slug])
+    assert client.post(url, {"confirm": populated.slug}).status_code == 302
+    assert not Organisation.objects.filter(pk=populated.pk).exists()
+    assert not Round.objects.exists()
+    assert not Response.objects.exists()
+    assert not Person.objects.exists()

@@ -249,3 +249,31 @@ def test_the_round_command_takes_themes(fjordby, capsys):
     assert Round.objects.get(pk=round_id).instruments.get().themes == [
         "ledelse-af-digital-omstilling"
     ]
+
+
+def test_an_undeliverable_message_does_not_hold_up_the_others(fjordby, smtp_server):
+    from omstil.organisations.models import Person
+
+    Person.objects.filter(employee_id="3").update(name="Cecilie\nÆrø")  # as if from an old import
+    round_ = draft_round(fjordby)
+    open_round(round_)
+    deliver_round_emails.call(round_.pk)
+    # Cecilie's name is in the subject of the invitations about her (not of her own): those
+    # four cannot be sent; the other eleven go.
+    failed = Invitation.objects.filter(round=round_, delivery_failed=True)
+    assert failed.count() == 4
+    assert len(smtp_server.messages) == 11
+    assert not Invitation.objects.filter(round=round_, emailed_at__isnull=True).exists()
+
+
+def test_min_group_size_zero_is_refused_not_replaced_by_the_default(fjordby):
+    today = timezone.localdate()
+    setup = RoundSetup(
+        name="R",
+        instruments=["digital-omstilling"],
+        opens_on=today,
+        closes_on=today + timedelta(days=20),
+        min_group_size=0,
+    )
+    with pytest.raises(RoundInvalid):
+        create_round(fjordby, setup)

@@ -67,6 +67,7 @@ MAX_UNIT_PART = 200
 TRUE_WORDS = {"ja", "yes", "1", "true", "sand", "x", "j", "y"}
 FALSE_WORDS = {"nej", "no", "0", "false", "falsk", "", "n"}
 LANGUAGES = {"da", "en"}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def _map_headers(cells: list[str], result: HRFile) -> dict[str, int] | None:
 
 
 def _unit_path(raw: str) -> str | None:
-    parts = [part.strip() for part in raw.split("/")]
+    parts = [part.strip() for part in raw.split(PATH_SEPARATOR)]
     if not parts or any(not part or len(part) > MAX_UNIT_PART for part in parts):
         return None
     return PATH_SEPARATOR.join(parts)
@@ -284,6 +285,10 @@ def _read_row(line: int, cells: list[str], positions: dict[str, int], result: HR
     for canonical in REQUIRED:
         if not value(canonical):
             error(canonical, _("Feltet skal udfyldes."))
+            ok = False
+    for canonical in COLUMNS:
+        if CONTROL_CHARACTERS.search(value(canonical)):
+            error(canonical, _("Feltet indeholder et linjeskift eller et andet styretegn."))
             ok = False
     for canonical, limit in MAX_LENGTH.items():
         if len(value(canonical)) > limit:

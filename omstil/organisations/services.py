@@ -4,7 +4,7 @@ import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from omstil.organisations.models import (
     PATH_SEPARATOR,
     Organisation,
     OrganisationImport,
+    PendingImport,
     Person,
     Unit,
 )
@@ -391,7 +392,11 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
 
 @transaction.atomic
 def delete_organisation(organisation: Organisation, *, actor: User | None = None) -> None:
-    """Delete an organisation and every person, unit and record under it."""
+    """Delete an organisation and every round, answer, person, unit and record under it."""
+    from omstil.rounds.models import Round
+
+    # Rounds first: their frozen leaders and invitations protect the people they point at.
+    Round.objects.filter(organisation=organisation).delete()
     Person.objects.filter(organisation=organisation).delete()
     units = Unit.objects.filter(organisation=organisation)
     # Children before parents: units protect their parents from deletion.
@@ -475,3 +480,13 @@ def organisation_overview(organisation: Organisation) -> Overview:
         leaders=sum(1 for person in people if person.is_leader),
         warnings=all_warnings,
     )
+
+
+PENDING_LIFETIME_HOURS = 24
+
+
+def purge_pending_imports() -> int:
+    """Delete uploaded HR files that were previewed but never confirmed within a day."""
+    cutoff = timezone.now() - timedelta(hours=PENDING_LIFETIME_HOURS)
+    deleted, _ = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

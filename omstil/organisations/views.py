@@ -1,12 +1,9 @@
 """Pages for HR: organisations, the unit tree, importing people with a preview, deleting."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,9 +22,8 @@ from omstil.organisations.services import (
     delete_organisation,
     import_people,
     organisation_overview,
+    purge_pending_imports,
 )
-
-PENDING_LIFETIME = timedelta(days=1)
 
 
 def _user(request: HttpRequest) -> User:
@@ -120,7 +116,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except ImportRejected as exc:
             errors = exc.problems
         else:
-            PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
+            purge_pending_imports()
             pending = PendingImport.objects.create(
                 organisation=organisation,
                 uploaded_by=_user(request),
@@ -141,6 +137,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, slug: str, pending_id: int) -> HttpResponse:
     """Carry out a previewed import, unless the organisation has changed since the preview."""
     organisation = get_administered_organisation(request.user, slug)
+    purge_pending_imports()
     pending = PendingImport.objects.filter(
         pk=pending_id, organisation=organisation, uploaded_by=_user(request)
     ).first()

@@ -79,7 +79,7 @@ def _validate(
         errors.append(_("Runden skal have et navn."))
     if setup.closes_on < setup.opens_on:
         errors.append(_("Runden kan ikke lukke, før den åbner."))
-    minimum = setup.min_group_size or organisation.min_group_size
+    minimum = organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
     if minimum < 3:
         errors.append(_("Mindste gruppestørrelse kan ikke være under 3."))
     unknown = [group for group in setup.rater_groups if group not in RATER_GROUPS]
@@ -154,7 +154,9 @@ def create_round(
         name=setup.name.strip(),
         opens_on=setup.opens_on,
         closes_on=setup.closes_on,
-        min_group_size=setup.min_group_size or organisation.min_group_size,
+        min_group_size=(
+            organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
+        ),
         rater_groups=[group for group in RATER_GROUPS if group in setup.rater_groups],
         comment_field=setup.comment_field,
         leader_units=setup.leader_units,

@@ -50,10 +50,14 @@ def _send_one(round_id: int) -> bool:
             changes["emailed_at"] = timezone.now()
         try:
             build_message(round_, invitation, reminder=reminder).send()
-        except smtplib.SMTPRecipientsRefused:
-            # This address will never work; do not let it hold up everybody else's e-mail.
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError) as exc:
+            # This message will never go (a refused address, a rejected or malformed message);
+            # do not let it hold up everybody else's e-mail.
             log.warning(
-                "round %s: invitation %s refused by the mail server", round_id, invitation.pk
+                "round %s: invitation %s not deliverable: %s",
+                round_id,
+                invitation.pk,
+                type(exc).__name__,
             )
             changes["delivery_failed"] = True
             changes.setdefault("emailed_at", timezone.now())
@@ -71,7 +75,7 @@ def deliver_round_emails(round_id: int, attempt: int = 1) -> int:
     except (smtplib.SMTPException, OSError) as exc:
         if attempt >= MAX_ATTEMPTS:
             raise
-        delay = timedelta(seconds=30 * 2**attempt)
+        delay = timedelta(seconds=30 * 2 ** (attempt - 1))
         log.warning("round %s: mail server failed (%s); retrying in %s", round_id, exc, delay)
         deliver_round_emails.using(run_after=timezone.now() + delay).enqueue(round_id, attempt + 1)
     log.info("round %s: %s e-mails sent", round_id, sent)

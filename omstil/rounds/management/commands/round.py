@@ -53,7 +53,11 @@ class Command(OmstilCommand):
         listing = actions.add_parser("list", help="List rounds.")
         listing.add_argument("--org", metavar="SLUG")
         self.add_json_flag(listing)
-        actions.add_parser("tick", help="Send due reminders and close rounds past their end.")
+        tick = actions.add_parser(
+            "tick",
+            help="Send due reminders, close rounds past their end, resume owed e-mail (daily).",
+        )
+        self.add_json_flag(tick)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
@@ -181,8 +185,23 @@ class Command(OmstilCommand):
             )
 
     def handle_tick(self, **options: Any) -> None:
+        from omstil.organisations.services import purge_pending_imports
+        from omstil.rounds.tasks import queue_all_owed
+
         reminded = services.send_due_reminders()
         closed = services.close_due_rounds()
+        resumed = queue_all_owed()
+        purged = purge_pending_imports()
+        if options["json"]:
+            self.emit_json(
+                {
+                    "reminded": reminded,
+                    "closed": closed,
+                    "rounds_with_owed_email": resumed,
+                    "pending_imports_deleted": purged,
+                }
+            )
+            return
         self.stdout.write(
             _("Påmindelser: %(reminded)s runder. Lukket: %(closed)s runder.")
             % {"reminded": len(reminded), "closed": len(closed)}

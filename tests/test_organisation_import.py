@@ -293,3 +293,28 @@ def test_only_space_slash_space_separates_units(db):
 def test_a_line_break_or_control_character_in_a_field_is_rejected(db):
     problems = rejected(csv_file(changed("3", 1, "Cecilie\nÆrø")))
     assert problems == [(4, "navn", "Feltet indeholder et linjeskift eller et andet styretegn.")]
+
+
+def test_a_slug_the_pages_cannot_use_is_refused(db):
+    with pytest.raises(ImportRejected) as info:
+        import_people("ærø kommune", csv_file())
+    assert "kan ikke bruges som kortnavn" in info.value.problems[0].message
+    assert not Organisation.objects.exists()
+
+
+def test_reports_to_a_person_who_leads_no_unit_is_a_warning(db):
+    plan = import_people("fjordby", csv_file(changed("5", 5, "4")), name="Fjordby Kommune")
+    assert any("som ikke er leder af en enhed" in warning.message for warning in plan.warnings)
+
+
+def test_damaged_utf8_is_refused_with_its_row_not_read_as_windows_1252(db):
+    data = csv_file(encoding="utf-8").replace(b"Emil", b"Em\xe9l")
+    problems = rejected(data)
+    assert [(row, column) for row, column, _ in problems] == [(6, None)]
+    assert "gyldigt UTF-8" in problems[0][2]
+
+
+def test_a_stray_quotation_mark_is_reported_with_its_row(db):
+    data = csv_file().replace(b"Frida Holm", b'"Frida" Holm"')
+    problems = rejected(data)
+    assert [(row, column) for row, column, _ in problems] == [(7, None)]

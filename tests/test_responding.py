@@ -192,3 +192,10 @@ def test_a_whole_responding_session_costs_at_most_30_sql_statements(client, open
         client.get(reverse("responses:receipt", args=[token]))
     assert Response.objects.get().submitted
     assert len(queries) <= 30, [query["sql"][:80] for query in queries]
+
+
+def test_the_receipt_does_not_thank_someone_who_has_not_submitted(client, open_round_):
+    token = token_of(open_round_, "4")
+    html = client.get(reverse("responses:receipt", args=[token])).content.decode()
+    assert "Dine svar er ikke sendt endnu" in html
+    assert "Tak for dine svar" not in html

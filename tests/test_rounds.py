@@ -277,3 +277,17 @@ def test_min_group_size_zero_is_refused_not_replaced_by_the_default(fjordby):
     )
     with pytest.raises(RoundInvalid):
         create_round(fjordby, setup)
+
+
+def test_a_manual_reminder_does_not_cancel_a_planned_one(fjordby, smtp_server):
+    from omstil.rounds.services import send_due_reminders
+
+    today = timezone.localdate()
+    round_ = draft_round(fjordby, reminder_dates=[today + timedelta(days=3)])
+    open_round(round_)
+    request_reminder(round_)
+    assert send_due_reminders(today) == []
+    assert send_due_reminders(today + timedelta(days=3)) == [round_.pk]
+    round_.refresh_from_db()
+    assert round_.reminders_requested == 2
+    assert send_due_reminders(today + timedelta(days=4)) == []

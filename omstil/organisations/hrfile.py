@@ -132,12 +132,26 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+class MostlyUTF8(Exception):
+    """UTF-8 up to a byte that is not: a damaged UTF-8 file, not a Windows-1252 one."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), else Windows-1252 as older Danish Excel saves it."""
+    """UTF-8 (with or without BOM), else Windows-1252 as older Danish Excel saves it.
+
+    A file that is valid UTF-8 with letters like æøå until one bad byte is damaged UTF-8; read
+    as Windows-1252 every æøå would change, and a sync would see everybody as moved.
+    """
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        if any(byte >= 0x80 for byte in before):
+            raise MostlyUTF8(before.count(b"\n") + 1) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
@@ -150,9 +164,23 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     delimiter = max((";", "\t", ","), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise CSVRowError(line) from None
         yield line, [cell.strip() for cell in cells]
         line = reader.line_num + 1
+
+
+class CSVRowError(Exception):
+    """A record the CSV reader cannot make sense of (usually a stray quotation mark)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -190,7 +218,21 @@ def _records(data: bytes, result: HRFile) -> Iterator[tuple[int, list[str]]] | N
             Problem(None, None, _("Filen er hverken en CSV-fil eller et Excel-ark (XLSX)."))
         )
         return None
-    text = _decode(data)
+    try:
+        text = _decode(data)
+    except MostlyUTF8 as exc:
+        result.errors.append(
+            Problem(
+                exc.line,
+                None,
+                _(
+                    "Filen er gemt som UTF-8, men række %(row)s indeholder et tegn, der ikke er "
+                    "gyldigt UTF-8. Gem filen igen som UTF-8 (eller CSV fra Excel)."
+                )
+                % {"row": exc.line},
+            )
+        )
+        return None
     if text is None:
         result.errors.append(
             Problem(None, None, _("Filen kan ikke læses som UTF-8 eller Windows-1252."))
@@ -259,9 +301,16 @@ def read_hr_file(data: bytes) -> HRFile:
             result.errors.append(Problem(None, None, _("Filen er tom.")))
         elif not result.rows and not result.errors:
             result.errors.append(Problem(None, None, _("Filen har ingen personer.")))
-    except csv.Error as exc:
+    except CSVRowError as exc:
         result.errors.append(
-            Problem(None, None, _("Filen er ikke gyldig CSV: %(reason)s") % {"reason": exc})
+            Problem(
+                exc.line,
+                None,
+                _(
+                    "Rækken kan ikke læses som CSV. Tjek anførselstegnene: et felt, der begynder "
+                    'med ", skal også slutte med ".'
+                ),
+            )
         )
     except XLSX_FAULTS as exc:
         result.errors.append(

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from omstil.organisations.models import (
 from omstil.organisations.structure import Structure, derive, parent_path
 
 BATCH = 2000
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 audit = logging.getLogger("omstil.audit")
 HR_FIELDS = ("name", "email", "is_leader", "reports_to_employee_id", "job_family", "language")
 
@@ -311,6 +313,20 @@ def import_people(
     Raises ImportRejected with every problem when the file cannot be imported, and
     PlanChanged when `expected_digest` (from a preview) no longer matches what would happen.
     """
+    if not SLUG.fullmatch(slug):
+        raise ImportRejected(
+            [
+                Problem(
+                    None,
+                    None,
+                    _(
+                        "“%(slug)s” kan ikke bruges som kortnavn: brug små bogstaver a–z, tal og "
+                        "bindestreger, fx “fjordby-kommune”."
+                    )
+                    % {"slug": slug},
+                )
+            ]
+        )
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
         plan = plan_import(organisation, data)

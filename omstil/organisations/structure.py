@@ -180,6 +180,21 @@ def _warn(people: Sequence[PersonRow], result: Structure, min_group_size: int) -
                 )
             )
     for person in people:
+        target = leaders.get(person.reports_to) if person.reports_to else None
+        if person.reports_to and target is None:
+            result.warnings.append(
+                Problem(
+                    person.row,
+                    None,
+                    _(
+                        "%(name)s refererer til %(other)s, som ikke er leder af en enhed: "
+                        "%(other)s bliver ikke evalueret, så %(name)s svarer ikke om sin "
+                        "nærmeste leder."
+                    )
+                    % {"name": person.name, "other": person.reports_to},
+                )
+            )
+    for person in people:
         if result.nearest_leader.get(person.employee_id) is None and not (
             person.is_leader and parent_path(person.unit_path) is None
         ):

@@ -157,6 +157,7 @@ def receipt(
     request: HttpRequest, invitation: Invitation, token: str, language: str
 ) -> HttpResponse:
     """Thank you: the answers are in; they can be changed until the round closes."""
+    saved = services.saved_answers(invitation, token)
     return render(
         request,
         "responses/receipt.html",
@@ -165,6 +166,7 @@ def receipt(
             "round": invitation.round,
             "leader": invitation.leader,
             "token": token,
+            "submitted": saved.submitted,
         },
     )
 

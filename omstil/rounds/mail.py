@@ -32,6 +32,7 @@ def build_message(round_: Round, invitation: Invitation, reminder: bool) -> Emai
             "url": respondent_url(round_, invitation),
             "reminder": reminder,
             "organisation": round_.organisation,
+            "language": language,
         }
         if invitation.rater_group == "self":
             subject = _("Evaluering af din ledelse: %(round)s") % {"round": round_.name}

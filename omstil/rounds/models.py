@@ -33,6 +33,7 @@ class Round(models.Model):
     exclude_leaders_since = models.DateField(null=True, blank=True)
     reminder_dates = models.JSONField(default=list)
     reminders_requested = models.PositiveSmallIntegerField(default=0)
+    planned_reminders_sent = models.PositiveSmallIntegerField(default=0)
     visibility = models.JSONField(default=dict)
     anonymity_text = models.JSONField(default=dict)
     created_by = models.ForeignKey(

@@ -335,7 +335,8 @@ def send_due_reminders(today: date | None = None) -> list[int]:
     sent = []
     for round_ in Round.objects.filter(status=Round.Status.OPEN):
         due = sum(1 for day in round_.reminder_dates if date.fromisoformat(day) <= today)
-        if due > round_.reminders_requested:
+        if due > round_.planned_reminders_sent:
+            Round.objects.filter(pk=round_.pk).update(planned_reminders_sent=due)
             request_reminder(round_)
             sent.append(round_.pk)
     return sent

@@ -1,6 +1,6 @@
 """HR's pages for rounds: list, set-up, and a round's page with its response rate and actions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +14,7 @@ from omstil.accounts.access import get_administered_organisation
 from omstil.accounts.models import User
 from omstil.organisations.models import Organisation
 from omstil.rounds import services
-from omstil.rounds.forms import RoundForm
+from omstil.rounds.forms import RATER_CHOICES, RoundForm
 from omstil.rounds.models import Round
 
 
@@ -98,6 +98,8 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
                 for row in status["by_leader"]
             ],
             "anonymity": anonymity,
+            "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
+            "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],
             "instruments": round_.instruments.select_related("version__instrument"),
         },
     )

@@ -389,28 +389,22 @@ def _read_row(line: int, cells: list[str], positions: dict[str, int], result: HR
 
 
 def _check_uniqueness(result: HRFile) -> None:
-    first_id: dict[str, int] = {}
-    first_email: dict[str, int] = {}
-    for person in result.rows:
-        if person.employee_id in first_id:
-            result.errors.append(
-                Problem(
-                    person.row,
-                    result.headers.get("employee_id", "medarbejdernummer"),
-                    _("Medarbejdernummeret “%(value)s” står også i række %(row)s.")
-                    % {"value": person.employee_id, "row": first_id[person.employee_id]},
+    """Employee ids and e-mail addresses must each name one person only."""
+    messages = {
+        "employee_id": _("Medarbejdernummeret “%(value)s” står også i række %(row)s."),
+        "email": _("E-mailadressen “%(value)s” står også i række %(row)s."),
+    }
+    for canonical, message in messages.items():
+        first: dict[str, int] = {}
+        for person in result.rows:
+            value = getattr(person, canonical)
+            if value in first:
+                result.errors.append(
+                    Problem(
+                        person.row,
+                        result.headers.get(canonical, DANISH_NAMES[canonical]),
+                        message % {"value": value, "row": first[value]},
+                    )
                 )
-            )
-        else:
-            first_id[person.employee_id] = person.row
-        if person.email in first_email:
-            result.errors.append(
-                Problem(
-                    person.row,
-                    result.headers.get("email", "email"),
-                    _("E-mailadressen “%(value)s” står også i række %(row)s.")
-                    % {"value": person.email, "row": first_email[person.email]},
-                )
-            )
-        else:
-            first_email[person.email] = person.row
+            else:
+                first[value] = person.row

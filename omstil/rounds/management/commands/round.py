@@ -1,5 +1,6 @@
 """`omstil round create|open|remind|close|status|list|tick`: rounds on the command line."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -110,15 +111,19 @@ class Command(OmstilCommand):
             self.stderr.write(_("advarsel: %(line)s") % {"line": warning})
         self.stdout.write(_("Runde %(id)s er oprettet.") % {"id": created.round.pk})
 
-    def handle_open(self, **options: Any) -> None:
+    def _change(self, options: dict[str, Any], change: Callable[[Round], int | None]) -> int:
+        """Carry out one change of a round's state; exit 1 with the reasons if it is refused."""
         round_ = self._round(options["round_id"], options["json"])
         try:
-            count = services.open_round(round_)
+            return change(round_) or 0
         except services.RoundInvalid as exc:
             self._fail(exc.errors, options["json"])
-            return
+            raise AssertionError("unreachable") from None
+
+    def handle_open(self, **options: Any) -> None:
+        count = self._change(options, services.open_round)
         if options["json"]:
-            self.emit_json({"ok": True, "round": round_.pk, "invitations": count})
+            self.emit_json({"ok": True, "round": options["round_id"], "invitations": count})
         else:
             self.stdout.write(
                 _("Runden er åbnet: %(count)s invitationer sendes af baggrundsarbejderen.")
@@ -126,26 +131,16 @@ class Command(OmstilCommand):
             )
 
     def handle_remind(self, **options: Any) -> None:
-        round_ = self._round(options["round_id"], options["json"])
-        try:
-            count = services.request_reminder(round_)
-        except services.RoundInvalid as exc:
-            self._fail(exc.errors, options["json"])
-            return
+        count = self._change(options, services.request_reminder)
         if options["json"]:
-            self.emit_json({"ok": True, "round": round_.pk, "reminders": count})
+            self.emit_json({"ok": True, "round": options["round_id"], "reminders": count})
         else:
             self.stdout.write(_("%(count)s påmindelser sendes.") % {"count": count})
 
     def handle_close(self, **options: Any) -> None:
-        round_ = self._round(options["round_id"], options["json"])
-        try:
-            services.close_round(round_)
-        except services.RoundInvalid as exc:
-            self._fail(exc.errors, options["json"])
-            return
+        self._change(options, services.close_round)
         if options["json"]:
-            self.emit_json({"ok": True, "round": round_.pk})
+            self.emit_json({"ok": True, "round": options["round_id"]})
         else:
             self.stdout.write(_("Runden er lukket."))
 

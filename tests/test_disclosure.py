@@ -18,12 +18,12 @@ def counts(valid: list[int], dont_know: int = 0, prefer_not: int = 0) -> Counts:
 
 def test_the_module_imports_nothing_from_django():
     tree = ast.parse(Path(disclosure.__file__).read_text(encoding="utf-8"))
-    modules = [
-        node.module if isinstance(node, ast.ImportFrom) else alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (node.names if isinstance(node, ast.Import) else [node])
-    ]
+    modules: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.append(node.module)
     assert not [module for module in modules if module and module.startswith(("django", "omstil"))]
 
 
@@ -87,7 +87,9 @@ def test_comments_have_their_own_threshold():
     assert disclosure.show_comments(10, threshold=10)
 
 
-answers = st.lists(st.sampled_from([1, 2, 3, 4, 5, "dont_know", "prefer_not"]), max_size=12)
+answers: st.SearchStrategy[list[int | str]] = st.lists(
+    st.sampled_from([1, 2, 3, 4, 5, "dont_know", "prefer_not"]), max_size=12
+)
 
 
 @st.composite
@@ -130,6 +132,7 @@ def test_no_published_figures_combine_into_a_group_below_the_threshold(data, thr
     figures = suppress(table, threshold)
     published = {key for key, figure in figures.items() if not figure.suppressed}
     for key in published:
+        assert isinstance(key, int)
         assert table.counts[key].n >= threshold
         inside = sorted(descendants(key, children) & published)
         # Every way of subtracting disjoint published figures from a published figure.

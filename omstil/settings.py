@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "omstil.instruments",
     "omstil.rounds",
     "omstil.responses",
+    "omstil.reports",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",

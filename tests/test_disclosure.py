@@ -62,24 +62,28 @@ def test_opt_outs_are_shown_when_none_or_enough():
 
 def test_a_unit_minus_its_shown_leaders_may_not_leave_a_small_group():
     # Leader A has 6 answers, leader B 3 (hidden); the unit has 9. Showing A and the unit would
-    # give B's answers by subtraction, so A is hidden too.
+    # give B's answers by subtraction, so one of them goes too.
     table = Table()
     table.add("unit", counts([5] * 6 + [1] * 3))
     table.add("A", counts([5] * 6), parent="unit")
     table.add("B", counts([1] * 3), parent="unit")
     figures = suppress(table, threshold=5)
     assert figures["B"].suppressed
-    assert figures["A"].suppressed
-    assert not figures["unit"].suppressed
+    assert figures["unit"].suppressed  # by default the pooled figure goes: A's report stays
+    assert not figures["A"].suppressed
+    nested = suppress(table, threshold=5, hide="nested")
+    assert nested["A"].suppressed
+    assert not nested["unit"].suppressed
 
 
 def test_a_parent_and_its_only_child_may_not_differ_by_a_small_group():
     table = Table()
     table.add("unit", counts([3] * 7))
     table.add("team", counts([3] * 5), parent="unit")
-    figures = suppress(table, threshold=5)
+    figures = suppress(table, threshold=5, hide="nested")
     assert figures["team"].suppressed
     assert not figures["unit"].suppressed
+    assert suppress(table, threshold=5)["unit"].suppressed
 
 
 def test_comments_have_their_own_threshold():
@@ -126,10 +130,14 @@ def descendants(index: int, children: dict[int, list[int]]) -> set[int]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(data=hierarchies(), threshold=st.integers(3, 6))
-def test_no_published_figures_combine_into_a_group_below_the_threshold(data, threshold):
+@given(
+    data=hierarchies(),
+    threshold=st.integers(3, 6),
+    hide=st.sampled_from(["enclosing", "nested"]),
+)
+def test_no_published_figures_combine_into_a_group_below_the_threshold(data, threshold, hide):
     table, children = data
-    figures = suppress(table, threshold)
+    figures = suppress(table, threshold, hide=hide)
     published = {key for key, figure in figures.items() if not figure.suppressed}
     for key in published:
         assert isinstance(key, int)

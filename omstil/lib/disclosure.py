@@ -134,8 +134,15 @@ def _is_small(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
-def suppress(table: Table, threshold: int) -> dict[Hashable, Figure]:
-    """The figures that may be shown of every group in `table`, and the ones to hide."""
+def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[Hashable, Figure]:
+    """The figures that may be shown of every group in `table`, and the ones to hide.
+
+    When a figure and the figures inside it would give away a small remainder, `hide` chooses
+    which goes: "enclosing" hides the figure that pools the others (a leader's own figures are
+    kept, a unit total goes), "nested" hides the smallest figure inside it (totals are kept).
+    """
+    if hide not in ("enclosing", "nested"):
+        raise ValueError("hide must be 'enclosing' or 'nested'")
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     children = _children(table)
@@ -154,8 +161,12 @@ def suppress(table: Table, threshold: int) -> dict[Hashable, Figure]:
             for child in inside:
                 remainder = remainder - table.counts[child]
             if _is_small(remainder.n, threshold):
-                smallest = min(inside, key=lambda child: (table.counts[child].n, repr(child)))
-                published.discard(smallest)
+                if hide == "enclosing":
+                    published.discard(key)
+                else:
+                    published.discard(
+                        min(inside, key=lambda child: (table.counts[child].n, repr(child)))
+                    )
                 changed = True
     # Opt-out counts are shown only where they cannot single anyone out, inside one figure or
     # as the difference of two nested ones.
@@ -173,10 +184,12 @@ def suppress(table: Table, threshold: int) -> dict[Hashable, Figure]:
             for child in inside:
                 remainder = remainder - table.counts[child]
             if inside and _is_small(remainder.opted_out, threshold):
-                smallest = min(
-                    inside, key=lambda child: (table.counts[child].opted_out, repr(child))
-                )
-                show_opt_outs.discard(smallest)
+                if hide == "enclosing":
+                    show_opt_outs.discard(key)
+                else:
+                    show_opt_outs.discard(
+                        min(inside, key=lambda child: (table.counts[child].opted_out, repr(child)))
+                    )
                 changed = True
     figures: dict[Hashable, Figure] = {}
     for key, counts in table.counts.items():

@@ -1,0 +1,47 @@
+"""`omstil report leader|unit`: a report of a closed round as JSON (other formats to follow)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from omstil.core.commands import OmstilCommand
+from omstil.reports.services import ReportUnavailable, leader_report, unit_report
+from omstil.rounds.models import Round
+
+
+class Command(OmstilCommand):
+    help = "Write a leader's or a unit's report of a round."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+        leader = kinds.add_parser("leader", help="One leader's report.")
+        leader.add_argument("round_id", type=int, metavar="ROUND")
+        leader.add_argument("subject", metavar="EMPLOYEE_ID")
+        unit = kinds.add_parser("unit", help="A unit and every unit below it.")
+        unit.add_argument("round_id", type=int, metavar="ROUND")
+        unit.add_argument("subject", metavar="UNIT_PATH")
+        for sub in (leader, unit):
+            sub.add_argument("--format", choices=["json"], default="json")
+            sub.add_argument("-o", "--output", type=Path, metavar="FILE")
+            sub.add_argument("--language", choices=["da", "en"], default="da")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        round_ = Round.objects.filter(pk=options["round_id"]).first()
+        if round_ is None:
+            self.reject([_("Runde %(id)s findes ikke.") % {"id": options["round_id"]}])
+        assert round_ is not None
+        if round_.status != Round.Status.CLOSED:
+            self.reject([_("Rapporter laves først, når runden er lukket.")])
+        build = leader_report if options["kind"] == "leader" else unit_report
+        try:
+            report = build(round_, options["subject"], options["language"])
+        except ReportUnavailable as exc:
+            self.reject([str(exc)])
+        text = json.dumps(report, ensure_ascii=False, indent=2)
+        if options["output"]:
+            options["output"].write_text(text + "\n", encoding="utf-8")
+        else:
+            self.stdout.write(text)

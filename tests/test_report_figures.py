@@ -1,0 +1,125 @@
+"""The figures of a closed round's reports, after disclosure control, as CONTRACT.md's JSON."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from omstil.responses.services import save_page
+from omstil.rounds import tokens
+from omstil.rounds.models import Invitation
+from omstil.rounds.services import close_round, open_round
+from tests.hrfiles import PEOPLE
+from tests.rounds_helpers import draft_round, kommune
+
+KEYS = [
+    "digital-omstilling.kompetencer-opdaterede",
+    "digital-omstilling.forklare-hvorfor",
+    "digital-omstilling.vaerdi-for-borgerne",
+    "digital-omstilling.nysgerrig-kultur",
+    "digital-omstilling.it-sikkerhed",
+]
+
+# Hjemmeplejen gets five more employees, so Cecilie's group can reach the threshold of 5.
+MORE = [
+    [
+        str(n),
+        f"Ansat {n}",
+        f"ansat{n}@fjordby.example",
+        "Fjordby Kommune / Social / Hjemmeplejen",
+        "nej",
+        "",
+        "SOSU",
+        "da",
+    ]
+    for n in range(20, 25)
+]
+
+
+def answer(round_, employee_id, leader, group, values):
+    invitation = Invitation.objects.get(
+        round=round_, person__employee_id=employee_id, leader__employee_id=leader, rater_group=group
+    )
+    token = tokens.token_for(round_.token_salt, invitation.person_id, leader, group)
+    save_page(invitation, token, dict(zip(KEYS, values, strict=True)), set(KEYS), submit=True)
+
+
+@pytest.fixture
+def closed(db):
+    round_ = draft_round(kommune([*PEOPLE, *MORE]))
+    open_round(round_)
+    round_.refresh_from_db()
+    for employee_id, values in [
+        ("4", ["4", "4", "3", "dont_know", "5"]),
+        ("5", ["5", "4", "4", "4", "5"]),
+        ("6", ["3", "4", "2", "4", "4"]),
+        ("20", ["4", "5", "4", "4", "prefer_not"]),
+        ("21", ["2", "3", "4", "5", "4"]),
+    ]:
+        answer(round_, employee_id, "3", "employee", values)
+    answer(round_, "3", "3", "self", ["5", "5", "5", "5", "5"])
+    answer(round_, "2", "3", "superior", ["4", "4", "4", "4", "4"])
+    answer(round_, "8", "7", "employee", ["1", "1", "1", "1", "1"])
+    close_round(round_)
+    return round_
+
+
+def report(*args) -> dict:
+    out = io.StringIO()
+    call_command("report", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_leader_report_shows_a_group_that_reached_the_threshold(closed):
+    data = report("leader", str(closed.pk), "3")
+    assert data["round"] == closed.pk
+    assert data["min_group_size"] == 5
+    first = data["items"][0]
+    assert first["key"] == KEYS[0]
+    assert first["groups"]["employee"] == {
+        "n": 5,
+        "mean": 3.6,
+        "distribution": {"1": 0, "2": 1, "3": 1, "4": 2, "5": 1},
+        "dont_know": 0,
+        "prefer_not": 0,
+        "suppressed": False,
+        "reason": None,
+    }
+    assert first["groups"]["self"]["mean"] == 5
+    assert first["groups"]["superior"]["mean"] == 4
+
+
+def test_an_item_below_the_threshold_shows_no_number(closed):
+    data = report("leader", str(closed.pk), "3")
+    nysgerrig = next(item for item in data["items"] if item["key"] == KEYS[3])
+    group = nysgerrig["groups"]["employee"]
+    assert group["suppressed"] is True
+    assert group["n"] is None
+    assert group["mean"] is None
+    assert group["distribution"] is None
+    assert group["reason"] == "skjult for at beskytte anonymiteten"
+
+
+def test_a_leader_with_one_answer_is_hidden_and_so_is_what_would_give_it_away(closed):
+    gustav = report("leader", str(closed.pk), "7")["items"][0]["groups"]["employee"]
+    assert gustav["suppressed"] is True
+    # Fjordby as a whole has Cecilie's 5 and Gustav's 1 (and Bo's and Anne's none): showing the
+    # organisation and Cecilie would give Gustav's answer by subtraction.
+    cecilie = report("leader", str(closed.pk), "3")["items"][0]["groups"]["employee"]
+    whole = report("unit", str(closed.pk), "Fjordby Kommune")["items"][0]["groups"]["employee"]
+    social = report("unit", str(closed.pk), "Fjordby Kommune / Social")["items"][0]["groups"][
+        "employee"
+    ]
+    shown = [figure for figure in (cecilie, whole, social) if not figure["suppressed"]]
+    for a in shown:
+        for b in shown:
+            assert a["n"] - b["n"] == 0 or abs(a["n"] - b["n"]) >= 5
+
+
+def test_reports_wait_until_the_round_is_closed(db):
+    round_ = draft_round(kommune())
+    open_round(round_)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("report", "leader", str(round_.pk), "3")
+    assert exit_info.value.code == 1

@@ -13,6 +13,12 @@ Omstil – evaluering og udvikling af digital ledelse / evaluating and developin
 Instruments (instrumenter)
   instruments list|show|validate|sync   the library of evaluation instruments
 
+Organisations and rounds
+  org import|show|list|delete           people and units from the HR system
+  round create|open|remind|close|status|list|tick
+                                        evaluation rounds
+  report leader|unit ROUND …            a closed round's report (JSON)
+
 Running Omstil
   serve [--port P]        serve the web application (gunicorn)
   worker [--burst]        run background tasks (e-mail, reports); --burst: run what is queued, exit

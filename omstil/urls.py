@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisationer/", include("omstil.rounds.urls")),
     path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
     path("svar/", include("omstil.responses.urls")),
+    path("rapporter/", include("omstil.reports.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

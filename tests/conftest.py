@@ -17,7 +17,7 @@ from omstil.organisations.models import Organisation
 from tests.postgres import free_port, private_server
 
 PASSWORD = "correct-horse-battery-staple"
-pytest_plugins = ["tests.ci_plugin"]
+pytest_plugins = ["tests.ci_plugin", "tests.report_fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,63 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from omstil.responses.services import save_page
-from omstil.rounds import tokens
-from omstil.rounds.models import Invitation
-from omstil.rounds.services import close_round, open_round
-from tests.hrfiles import PEOPLE
+from omstil.rounds.services import open_round
+from tests.report_fixtures import KEYS
 from tests.rounds_helpers import draft_round, kommune
-
-KEYS = [
-    "digital-omstilling.kompetencer-opdaterede",
-    "digital-omstilling.forklare-hvorfor",
-    "digital-omstilling.vaerdi-for-borgerne",
-    "digital-omstilling.nysgerrig-kultur",
-    "digital-omstilling.it-sikkerhed",
-]
-
-# Hjemmeplejen gets five more employees, so Cecilie's group can reach the threshold of 5.
-MORE = [
-    [
-        str(n),
-        f"Ansat {n}",
-        f"ansat{n}@fjordby.example",
-        "Fjordby Kommune / Social / Hjemmeplejen",
-        "nej",
-        "",
-        "SOSU",
-        "da",
-    ]
-    for n in range(20, 25)
-]
-
-
-def answer(round_, employee_id, leader, group, values):
-    invitation = Invitation.objects.get(
-        round=round_, person__employee_id=employee_id, leader__employee_id=leader, rater_group=group
-    )
-    token = tokens.token_for(round_.token_salt, invitation.person_id, leader, group)
-    save_page(invitation, token, dict(zip(KEYS, values, strict=True)), set(KEYS), submit=True)
-
-
-@pytest.fixture
-def closed(db):
-    round_ = draft_round(kommune([*PEOPLE, *MORE]))
-    open_round(round_)
-    round_.refresh_from_db()
-    for employee_id, values in [
-        ("4", ["4", "4", "3", "dont_know", "5"]),
-        ("5", ["5", "4", "4", "4", "5"]),
-        ("6", ["3", "4", "2", "4", "4"]),
-        ("20", ["4", "5", "4", "4", "prefer_not"]),
-        ("21", ["2", "3", "4", "5", "4"]),
-    ]:
-        answer(round_, employee_id, "3", "employee", values)
-    answer(round_, "3", "3", "self", ["5", "5", "5", "5", "5"])
-    answer(round_, "2", "3", "superior", ["4", "4", "4", "4", "4"])
-    answer(round_, "8", "7", "employee", ["1", "1", "1", "1", "1"])
-    close_round(round_)
-    return round_
 
 
 def report(*args) -> dict:

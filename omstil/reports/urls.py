@@ -1,0 +1,10 @@
+"""URLs of the report pages."""
+
+from django.urls import path
+
+from omstil.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("<int:round_id>/leder/<str:employee_id>/", views.leader_report_page, name="leader"),
+]

@@ -1,0 +1,28 @@
+"""A leader opens their report in Chromium; axe-core finds no violation."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from omstil.accounts.services import set_up_user
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def closed_in_browser(transactional_db, request):
+    return request.getfixturevalue("closed")
+
+
+def test_a_leader_reads_their_report(page: Page, live_server, closed_in_browser):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    log_in(page, live_server.url, cecilie)
+    page.get_by_role("link", name="Mine evalueringer").click()
+    page.get_by_role("link", name="Se din rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport for Cecilie Ærø")
+    expect(page.get_by_text("skjult for at beskytte anonymiteten").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report for Cecilie Ærø")
+    assert_accessible(page)

@@ -1,0 +1,62 @@
+"""The leader's report page: who may see it under the round's policy, and what it shows."""
+
+import pytest
+from django.urls import reverse
+
+from omstil.accounts.services import set_up_user
+from omstil.rounds.models import Round
+from tests.conftest import PASSWORD
+
+
+def page(client, user, round_, employee_id="3"):
+    client.login(username=user.email, password=PASSWORD)
+    return client.get(reverse("reports:leader", args=[round_.pk, employee_id]))
+
+
+def test_the_leader_sees_their_own_report(client, closed):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    response = page(client, cecilie, closed)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Rapport for Cecilie Ærø" in html
+    assert "Min leder sikrer, at vores kompetencer er opdaterede" in html
+    assert "3,6" in html or "3.6" in html
+    assert "skjult for at beskytte anonymiteten" in html
+    assert "Refleksionsspørgsmål" in html
+    assert "en mulig blind plet" in html  # she rates herself 5, her employees 3.6
+
+
+def test_the_superior_sees_it_when_the_policy_allows(client, closed):
+    bo = set_up_user("bo@fjordby.example", PASSWORD, name="Bo")
+    assert page(client, bo, closed).status_code == 200
+    Round.objects.filter(pk=closed.pk).update(visibility={"leader": True, "superior": False})
+    assert page(client, bo, closed).status_code == 404
+
+
+def test_the_leader_above_the_superior_is_in_the_chain(client, closed):
+    anne = set_up_user("anne@fjordby.example", PASSWORD, name="Anne")
+    assert page(client, anne, closed).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "email", ["gustav@fjordby.example", "dorte@fjordby.example", "ude@x.example"]
+)
+def test_others_cannot_see_it(client, closed, email):
+    assert page(client, set_up_user(email, PASSWORD), closed).status_code == 404
+
+
+def test_hr_sees_reports_only_when_the_policy_says_so(client, closed):
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    assert page(client, hr, closed).status_code == 404
+    Round.objects.filter(pk=closed.pk).update(visibility={**closed.visibility, "org_admins": True})
+    assert page(client, hr, closed).status_code == 200
+
+
+def test_no_report_while_the_round_is_open(client, db):
+    from omstil.rounds.services import open_round
+    from tests.rounds_helpers import draft_round, kommune
+
+    round_ = draft_round(kommune())
+    open_round(round_)
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    assert page(client, cecilie, round_).status_code == 404

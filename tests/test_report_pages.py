@@ -60,3 +60,34 @@ def test_no_report_while_the_round_is_open(client, db):
     open_round(round_)
     cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
     assert page(client, cecilie, round_).status_code == 404
+
+
+def unit_page(client, user, round_, path):
+    client.login(username=user.email, password=PASSWORD)
+    return client.get(reverse("reports:unit", args=[round_.pk]), {"enhed": path})
+
+
+def test_hr_sees_unit_reports_with_a_heat_map_of_sub_units(client, closed):
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    response = unit_page(client, hr, closed, "Fjordby Kommune")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Udsagn × enheder" in html
+    assert ">Social</th>" in html
+    # Teknik has one evaluated leader; HR may not see leader reports under this round's policy.
+    assert ">Teknik</th>" in html
+    assert "vises ikke" in html
+
+
+def test_a_leader_sees_the_units_they_lead_and_below_only(client, closed):
+    bo = set_up_user("bo@fjordby.example", PASSWORD)
+    assert unit_page(client, bo, closed, "Fjordby Kommune / Social").status_code == 200
+    assert (
+        unit_page(client, bo, closed, "Fjordby Kommune / Social / Hjemmeplejen").status_code == 200
+    )
+    client.logout()
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    assert unit_page(client, cecilie, closed, "Fjordby Kommune / Social").status_code == 404
+    client.logout()
+    gustav = set_up_user("gustav@fjordby.example", PASSWORD)
+    assert unit_page(client, gustav, closed, "Fjordby Kommune / Social").status_code == 404

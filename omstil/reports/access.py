@@ -57,3 +57,18 @@ def can_see_leader_report(user: AbstractBaseUser | AnonymousUser, leader: Evalua
         if mine & chain:
             return True
     return False
+
+
+def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, path: str) -> bool:
+    """Organisation admins see every unit; a leader sees the units they lead and those below."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if round_.status != Round.Status.CLOSED:
+        return False
+    if administered_organisations(user).filter(pk=round_.organisation_id).exists():
+        return True
+    mine = _person_ids(user, round_)
+    own_units = EvaluatedLeader.objects.filter(round=round_, employee_id__in=mine).values_list(
+        "unit_path", flat=True
+    )
+    return any(path == unit or path.startswith(unit + " / ") for unit in own_units)

@@ -7,4 +7,5 @@ from omstil.reports import views
 app_name = "reports"
 urlpatterns = [
     path("<int:round_id>/leder/<str:employee_id>/", views.leader_report_page, name="leader"),
+    path("<int:round_id>/enhed/", views.unit_report_page, name="unit"),
 ]

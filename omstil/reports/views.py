@@ -6,9 +6,10 @@ from django.shortcuts import render
 
 from omstil.core.i18n import active_language
 from omstil.instruments.models import Theme
-from omstil.reports.access import can_see_leader_report
-from omstil.reports.services import leader_report
-from omstil.rounds.models import EvaluatedLeader, RoundInstrument
+from omstil.reports.access import can_see_leader_report, can_see_unit_report
+from omstil.reports.figures import compute, figure_json, leader_key, unit_key
+from omstil.reports.services import leader_report, unit_report
+from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
 
 
 @login_required
@@ -44,4 +45,61 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
         request,
         "reports/leader.html",
         {"report": data, "sections": sections, "round": leader.round, "leader": leader},
+    )
+
+
+@login_required
+def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A unit and everything below it, with a heat map of statements × sub-units."""
+    path = request.GET.get("enhed", "")
+    round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
+    if round_ is None or not path or not can_see_unit_report(request.user, round_, path):
+        raise Http404(path)
+    language = active_language()
+    data = unit_report(round_, path, language)
+    figures = compute(round_)
+    leaders = list(EvaluatedLeader.objects.filter(round=round_))
+    prefix = path + " / "
+    children = sorted(
+        {
+            prefix + leader.unit_path[len(prefix) :].split(" / ")[0]
+            for leader in leaders
+            if leader.unit_path.startswith(prefix)
+        }
+    )
+    own = [leader for leader in leaders if leader.unit_path == path]
+    columns: list[dict[str, object]] = []
+    for leader in own:
+        visible = can_see_leader_report(request.user, leader)
+        columns.append(
+            {"label": leader.name, "cell": leader_key(leader.employee_id), "visible": visible}
+        )
+    for child in children:
+        inside = [
+            leader
+            for leader in leaders
+            if leader.unit_path == child or leader.unit_path.startswith(child + " / ")
+        ]
+        # A sub-unit with one evaluated leader shows that leader's results: only for those who
+        # may see that leader's report.
+        visible = len(inside) > 1 or can_see_leader_report(request.user, inside[0])
+        columns.append(
+            {"label": child.split(" / ")[-1], "cell": unit_key(child), "visible": visible}
+        )
+    heat = [
+        {
+            "text": item["text"],
+            "cells": [
+                figure_json(figures.group(column["cell"], "employee", item["key"]))
+                if column["visible"]
+                else None
+                for column in columns
+            ],
+        }
+        for item in data["items"]
+    ]
+    return render(
+        request,
+        "reports/unit.html",
+        {"report": data, "round": round_, "columns": columns, "heat": heat, "path": path},
     )

@@ -100,6 +100,12 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
             "anonymity": anonymity,
             "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
             "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],
+            "report_units": sorted(
+                {
+                    path.split(" / ")[0]
+                    for path in round_.leaders.values_list("unit_path", flat=True)
+                }
+            ),
             "instruments": round_.instruments.select_related("version__instrument"),
         },
     )

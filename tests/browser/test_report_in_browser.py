@@ -26,3 +26,13 @@ def test_a_leader_reads_their_report(page: Page, live_server, closed_in_browser)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report for Cecilie Ærø")
     assert_accessible(page)
+
+
+def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, closed_in_browser):
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    log_in(page, live_server.url, hr)
+    page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
+    page.get_by_role("link", name="Rapport for Fjordby Kommune").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport for Fjordby Kommune")
+    expect(page.get_by_role("table", name="Udsagn × enheder")).to_be_visible()
+    assert_accessible(page)

@@ -69,3 +69,25 @@ def test_reports_wait_until_the_round_is_closed(db):
     with pytest.raises(SystemExit) as exit_info:
         call_command("report", "leader", str(round_.pk), "3")
     assert exit_info.value.code == 1
+
+
+def test_the_report_as_an_excel_workbook_holds_the_same_figures(closed, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "rapport.xlsx"
+    call_command("report", "leader", str(closed.pk), "3", "--format", "xlsx", "-o", str(path))
+    sheet = load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == (
+        "Udsagn (nøgle)",
+        "Tema",
+        "Udsagn",
+        "Svargruppe",
+        "Svar (1–5)",
+        "Gennemsnit",
+    )
+    employee_first = next(row for row in rows if row[0] == KEYS[0] and row[3] == "employee")
+    assert employee_first[4:11] == (5, 3.6, 0, 1, 1, 2, 1)
+    hidden = next(row for row in rows if row[0] == KEYS[3] and row[3] == "employee")
+    assert hidden[4] is None
+    assert hidden[13] == "skjult for at beskytte anonymiteten"

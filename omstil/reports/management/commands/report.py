@@ -1,4 +1,4 @@
-"""`omstil report leader|unit`: a report of a closed round as JSON (other formats to follow)."""
+"""`omstil report leader|unit`: a report of a closed round as JSON or an Excel workbook."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
+from omstil.reports.exports import to_xlsx
 from omstil.reports.services import ReportUnavailable, leader_report, unit_report
 from omstil.rounds.models import Round
 
@@ -24,7 +25,7 @@ class Command(OmstilCommand):
         unit.add_argument("round_id", type=int, metavar="ROUND")
         unit.add_argument("subject", metavar="UNIT_PATH")
         for sub in (leader, unit):
-            sub.add_argument("--format", choices=["json"], default="json")
+            sub.add_argument("--format", choices=["json", "xlsx"], default="json")
             sub.add_argument("-o", "--output", type=Path, metavar="FILE")
             sub.add_argument("--language", choices=["da", "en"], default="da")
 
@@ -40,6 +41,11 @@ class Command(OmstilCommand):
             report = build(round_, options["subject"], options["language"])
         except ReportUnavailable as exc:
             self.reject([str(exc)])
+        if options["format"] == "xlsx":
+            if not options["output"]:
+                self.reject([_("Et Excel-ark skal skrives til en fil: brug -o FIL.xlsx.")])
+            options["output"].write_bytes(to_xlsx(report, _("Rapport")))
+            return
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if options["output"]:
             options["output"].write_text(text + "\n", encoding="utf-8")

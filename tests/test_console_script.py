@@ -177,15 +177,23 @@ def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
     assert token not in logged
 
 
-def test_the_demo_has_a_closed_round_with_answers_and_an_open_round(env):
+def test_the_demo_has_two_closed_rounds_with_answers_and_an_open_round(env):
     result = run("demo", "--password", "demo-password-123", env=env)
     assert result.returncode == 0, result.stderr
     assert "/svar/" in result.stdout
     rounds = json.loads(run("round", "list", "--org", "demo-kommune", "--json", env=env).stdout)
-    assert sorted(row["status"] for row in rounds) == ["closed", "open"]
-    closed = next(row for row in rounds if row["status"] == "closed")
+    assert sorted(row["status"] for row in rounds) == ["closed", "closed", "open"]
+    closed = [row for row in rounds if row["status"] == "closed"][-1]
     status = json.loads(run("round", "status", str(closed["round"]), "--json", env=env).stdout)
     assert status["completed"] > status["invited"] / 2
     again = run("demo", "--password", "demo-password-123", env=env)
     assert again.returncode == 0
-    assert len(json.loads(run("round", "list", "--json", env=env).stdout)) == 2
+    assert len(json.loads(run("round", "list", "--json", env=env).stdout)) == 3
+    leader = json.loads(run("org", "show", "--org", "demo-kommune", "--json", env=env).stdout)
+    leaders = [p["employee_id"] for p in leader["people"] if p["is_leader"]]
+    report = json.loads(
+        run(
+            "report", "leader", str(closed["round"]), leaders[-1], "--format", "json", env=env
+        ).stdout
+    )
+    assert report["previous_round"] is not None

@@ -91,3 +91,30 @@ def test_the_report_as_an_excel_workbook_holds_the_same_figures(closed, tmp_path
     hidden = next(row for row in rows if row[0] == KEYS[3] and row[3] == "employee")
     assert hidden[4] is None
     assert hidden[13] == "skjult for at beskytte anonymiteten"
+
+
+def test_the_report_shows_the_change_since_the_leaders_previous_round(closed):
+    from datetime import timedelta
+
+    from omstil.rounds.models import Round
+    from tests.report_fixtures import answer
+
+    Round.objects.filter(pk=closed.pk).update(
+        opens_on=closed.opens_on - timedelta(days=365),
+        closes_on=closed.closes_on - timedelta(days=365),
+    )
+    later = draft_round(closed.organisation)
+    open_round(later)
+    later.refresh_from_db()
+    for employee_id in ["4", "5", "6", "20", "21"]:
+        answer(later, employee_id, "3", "employee", ["5", "5", "5", "5", "5"])
+    from omstil.rounds.services import close_round
+
+    close_round(later)
+    data = report("leader", str(later.pk), "3")
+    assert data["previous_round"] == closed.pk
+    first = data["items"][0]["groups"]["employee"]
+    assert first["previous_mean"] == 3.6
+    assert first["change"] == 1.4
+    hidden_before = next(item for item in data["items"] if item["key"] == KEYS[3])
+    assert hidden_before["groups"]["employee"]["change"] is None

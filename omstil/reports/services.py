@@ -56,6 +56,19 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
             % {"id": employee_id, "round": round_.pk}
         )
     figures = compute(round_)
+    items = _items(figures, leader_key(employee_id), language)
+    previous = previous_round(round_, employee_id)
+    if previous is not None:
+        before = compute(previous)
+        for item in items:
+            for group, figure in item["groups"].items():
+                old = figure_json(before.group(leader_key(employee_id), group, item["key"]))
+                figure["previous_mean"] = old["mean"]
+                figure["change"] = (
+                    None
+                    if figure["mean"] is None or old["mean"] is None
+                    else round(figure["mean"] - old["mean"], 2)
+                )
     return {
         "round": round_.pk,
         "min_group_size": round_.min_group_size,
@@ -64,9 +77,24 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
             "name": leader.name,
             "unit": leader.unit_path,
         },
+        "previous_round": previous.pk if previous else None,
         "response_rate": _response_rate(Invitation.objects.filter(round=round_, leader=leader)),
-        "items": _items(figures, leader_key(employee_id), language),
+        "items": items,
     }
+
+
+def previous_round(round_: Round, employee_id: str) -> Round | None:
+    """The organisation's latest closed round before this one that evaluated the same leader."""
+    return (
+        Round.objects.filter(
+            organisation=round_.organisation_id,
+            status=Round.Status.CLOSED,
+            opens_on__lt=round_.opens_on,
+            leaders__employee_id=employee_id,
+        )
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
 
 
 def unit_report(round_: Round, unit_path: str, language: str = "da") -> dict[str, Any]:

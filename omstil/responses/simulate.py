@@ -24,8 +24,18 @@ def _value(rng: random.Random, level: float) -> str:
     return str(min(5, max(1, round(rng.gauss(level, 0.8)))))
 
 
-def simulate_answers(round_: Round, *, response_rate: float = 0.75, seed: int = 1) -> int:
-    """Let a share of the round's invitations answer every page and submit; how many did."""
+def _leader_level(employee_id: str) -> float:
+    """A leader's level, the same in every round, so that change over time means something."""
+    return random.Random(f"leader:{employee_id}").gauss(3.7, 0.45)  # noqa: S311
+
+
+def simulate_answers(
+    round_: Round, *, response_rate: float = 0.75, seed: int = 1, shift: float = 0.0
+) -> int:
+    """Let a share of the round's invitations answer every page and submit; how many did.
+
+    `shift` moves every leader's level, as development between two rounds would.
+    """
     rng = random.Random(seed)  # noqa: S311 (fictive answers, not secrets)
     leader_level: dict[int, float] = {}
     item_offset: dict[str, float] = {}
@@ -42,7 +52,10 @@ def simulate_answers(round_: Round, *, response_rate: float = 0.75, seed: int = 
             invitation.leader.employee_id,
             invitation.rater_group,
         )
-        level = leader_level.setdefault(invitation.leader_id, rng.gauss(3.7, 0.45))
+        level = leader_level.setdefault(
+            invitation.leader_id,
+            _leader_level(invitation.leader.employee_id) + shift + rng.gauss(0, 0.15),
+        )
         if invitation.rater_group == "self":
             level += SELF_OPTIMISM
         temperament = rng.gauss(0, 0.35)

@@ -75,20 +75,23 @@ class Command(BaseCommand):
         """A closed round with simulated answers and an open one; a respondent link to try."""
         today = timezone.localdate()
         if not organisation.rounds.exists():
-            last_year = create_round(
-                organisation,
-                RoundSetup(
-                    name=f"Ledelsesevaluering {today.year - 1}",
-                    instruments=["digital-omstilling"],
-                    opens_on=date(today.year - 1, 3, 1),
-                    closes_on=date(today.year - 1, 3, 21),
-                    comment_field=True,
-                ),
-            ).round
-            open_round(last_year)
-            last_year.refresh_from_db()
-            simulate_answers(last_year, response_rate=0.8, seed=today.year - 1)
-            close_round(last_year)
+            # Two closed rounds a year apart, so reports show change over time.
+            for years_ago, shift in ((2, 0.0), (1, 0.2)):
+                year = today.year - years_ago
+                earlier = create_round(
+                    organisation,
+                    RoundSetup(
+                        name=f"Ledelsesevaluering {year}",
+                        instruments=["digital-omstilling"],
+                        opens_on=date(year, 3, 1),
+                        closes_on=date(year, 3, 21),
+                        comment_field=True,
+                    ),
+                ).round
+                open_round(earlier)
+                earlier.refresh_from_db()
+                simulate_answers(earlier, response_rate=0.8, seed=year, shift=shift)
+                close_round(earlier)
             this_year = create_round(
                 organisation,
                 RoundSetup(

@@ -118,3 +118,25 @@ def test_the_report_shows_the_change_since_the_leaders_previous_round(closed):
     assert first["change"] == 1.4
     hidden_before = next(item for item in data["items"] if item["key"] == KEYS[3])
     assert hidden_before["groups"]["employee"]["change"] is None
+
+
+def test_the_leader_report_as_a_pdf_has_the_same_figures(closed, tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "rapport.pdf"
+    call_command("report", "leader", str(closed.pk), "3", "--format", "pdf", "-o", str(path))
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "Rapport for Cecilie Ærø" in text
+    assert "Min leder sikrer, at vores kompetencer er opdaterede" in text
+    assert "3,6" in text or "3.6" in text
+    assert "skjult for at beskytte anonymiteten" in text
+
+
+def test_a_pdf_of_a_unit_report_is_refused_for_now(closed, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "report", "unit", str(closed.pk), "Fjordby Kommune", "--format", "pdf",
+            "-o", str(tmp_path / "x.pdf"),
+        )  # fmt: skip
+    assert exit_info.value.code == 1

@@ -91,3 +91,12 @@ def test_a_leader_sees_the_units_they_lead_and_below_only(client, closed):
     client.logout()
     gustav = set_up_user("gustav@fjordby.example", PASSWORD)
     assert unit_page(client, gustav, closed, "Fjordby Kommune / Social").status_code == 404
+
+
+def test_the_leader_downloads_the_report_as_pdf(client, closed):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    response = client.get(reverse("reports:leader", args=[closed.pk, "3"]), {"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")

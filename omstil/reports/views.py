@@ -5,11 +5,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from omstil.core.i18n import active_language
-from omstil.instruments.models import Theme
 from omstil.reports.access import can_see_leader_report, can_see_unit_report
 from omstil.reports.figures import compute, figure_json, leader_key, unit_key
-from omstil.reports.services import leader_report, unit_report
-from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
+from omstil.reports.rendering import leader_context, leader_pdf
+from omstil.reports.services import unit_report
+from omstil.rounds.models import EvaluatedLeader, Round
 
 
 @login_required
@@ -23,29 +23,14 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     if leader is None or not can_see_leader_report(request.user, leader):
         raise Http404(employee_id)
     language = active_language()
-    data = leader_report(leader.round, employee_id, language)
-    versions = RoundInstrument.objects.filter(round=leader.round).values_list("version", flat=True)
-    themes = {
-        theme.title.get(language) or theme.title.get("da"): theme.content
-        for theme in Theme.objects.filter(version__in=versions)
-    }
-    sections: list[dict[str, object]] = []
-    for item in data["items"]:
-        if not sections or sections[-1]["title"] != item["theme"]:
-            sections.append(
-                {"title": item["theme"], "items": [], "theme": themes.get(item["theme"])}
-            )
-        employee = item["groups"].get("employee", {})
-        own = item["groups"].get("self", {})
-        gap = None
-        if employee.get("mean") is not None and own.get("mean") is not None:
-            gap = round(own["mean"] - employee["mean"], 1)
-        sections[-1]["items"].append({**item, "gap": gap})  # type: ignore[attr-defined]
-    return render(
-        request,
-        "reports/leader.html",
-        {"report": data, "sections": sections, "round": leader.round, "leader": leader},
-    )
+    context = leader_context(leader.round, employee_id, language)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            leader_pdf(leader.round, employee_id, language), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="rapport-{employee_id}.pdf"'
+        return response
+    return render(request, "reports/leader.html", context)
 
 
 @login_required

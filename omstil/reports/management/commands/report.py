@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
 from omstil.reports.exports import to_xlsx
+from omstil.reports.rendering import leader_pdf
 from omstil.reports.services import ReportUnavailable, leader_report, unit_report
 from omstil.rounds.models import Round
 
@@ -25,7 +26,7 @@ class Command(OmstilCommand):
         unit.add_argument("round_id", type=int, metavar="ROUND")
         unit.add_argument("subject", metavar="UNIT_PATH")
         for sub in (leader, unit):
-            sub.add_argument("--format", choices=["json", "xlsx"], default="json")
+            sub.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
             sub.add_argument("-o", "--output", type=Path, metavar="FILE")
             sub.add_argument("--language", choices=["da", "en"], default="da")
 
@@ -41,6 +42,15 @@ class Command(OmstilCommand):
             report = build(round_, options["subject"], options["language"])
         except ReportUnavailable as exc:
             self.reject([str(exc)])
+        if options["format"] == "pdf":
+            if options["kind"] != "leader" or not options["output"]:
+                self.reject(
+                    [_("PDF findes for lederrapporter og skrives til en fil: brug -o FIL.pdf.")]
+                )
+            options["output"].write_bytes(
+                leader_pdf(round_, options["subject"], options["language"])
+            )
+            return
         if options["format"] == "xlsx":
             if not options["output"]:
                 self.reject([_("Et Excel-ark skal skrives til en fil: brug -o FIL.xlsx.")])

@@ -31,6 +31,7 @@ def test_the_leader_report_shows_a_group_that_reached_the_threshold(closed):
         "prefer_not": 0,
         "suppressed": False,
         "reason": None,
+        "margin": 1.42,  # 95 % confidence interval of the mean: 3.6 ± 1.42
     }
     assert first["groups"]["self"]["mean"] == 5
     assert first["groups"]["superior"]["mean"] == 4

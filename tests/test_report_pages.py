@@ -100,3 +100,57 @@ def test_the_leader_downloads_the_report_as_pdf(client, closed):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_employees_only_version_leaves_out_the_leaders_own_and_superior_answers(client, closed):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    url = reverse("reports:leader", args=[closed.pk, "3"])
+    full = client.get(url).content.decode()
+    shared = client.get(url, {"version": "medarbejdere"}).content.decode()
+    assert ">Dig selv</th>" in full
+    assert ">Dig selv</th>" not in shared
+    assert ">Overordnet leder</th>" not in shared
+    assert "blind plet" not in shared
+    assert "kan deles med medarbejderne" in shared
+
+
+def test_comments_are_shown_only_from_their_own_threshold(client, db):
+    from omstil.responses.services import save_page
+    from omstil.rounds import tokens
+    from omstil.rounds.models import Invitation
+    from omstil.rounds.services import close_round, open_round
+    from tests.hrfiles import PEOPLE
+    from tests.report_fixtures import KEYS
+    from tests.rounds_helpers import draft_round, kommune
+
+    unit = "Fjordby Kommune / Social / Hjemmeplejen"
+    many = [
+        [str(n), f"Ansat {n}", f"a{n}@fjordby.example", unit, "nej", "", "", "da"]
+        for n in range(30, 40)
+    ]
+    round_ = draft_round(kommune([*PEOPLE, *many]), comment_field=True)
+    open_round(round_)
+    round_.refresh_from_db()
+    writers = ["4", "5", "6", *[str(n) for n in range(30, 37)]]  # ten comments
+    for employee_id in writers:
+        invitation = Invitation.objects.get(
+            round=round_, person__employee_id=employee_id, rater_group="employee"
+        )
+        token = tokens.token_for(round_.token_salt, invitation.person_id, "3", "employee")
+        save_page(
+            invitation, token, dict.fromkeys(KEYS, "4"), set(KEYS),
+            comment=f"Kommentar fra nummer {employee_id}", submit=True,
+        )  # fmt: skip
+    close_round(round_)
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    html = client.get(reverse("reports:leader", args=[round_.pk, "3"])).content.decode()
+    assert html.count("Kommentar fra nummer") == 10
+    assert "tilfældig rækkefølge" in html
+    from omstil.responses.models import Comment
+
+    Comment.objects.filter(text="Kommentar fra nummer 4").delete()
+    html = client.get(reverse("reports:leader", args=[round_.pk, "3"])).content.decode()
+    assert "Kommentar fra nummer" not in html
+    assert "mindst 10 medarbejdere har skrevet" in html

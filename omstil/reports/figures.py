@@ -6,6 +6,7 @@ combination of the leader and unit reports anyone can see gives away a small gro
 as individual answers, as respondents are told before they answer.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -137,4 +138,30 @@ def figure_json(figure: Figure) -> dict[str, Any]:
         "prefer_not": figure.prefer_not,
         "suppressed": figure.suppressed,
         "reason": figure.reason,
+        "margin": margin_of_error(figure),
     }
+
+
+def margin_of_error(figure: Figure) -> float | None:
+    """Half the width of a 95 % confidence interval for the mean (t distribution), or None.
+
+    Computed from the shown distribution alone, so it reveals nothing the distribution does not.
+    """
+    if figure.distribution is None or figure.n is None or figure.n < 2 or figure.mean is None:
+        return None
+    mean = figure.mean
+    squares = sum(
+        count * (value - mean) ** 2
+        for value, count in zip((1, 2, 3, 4, 5), figure.distribution, strict=True)
+    )
+    deviation = math.sqrt(squares / (figure.n - 1))
+    return round(_t95(figure.n - 1) * deviation / math.sqrt(figure.n), 2)
+
+
+def _t95(freedom: int) -> float:
+    """The two-sided 95 % quantile of Student's t distribution (60+ degrees of freedom: 2.00)."""
+    table = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
+             10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 30: 2.04, 60: 2.00}  # fmt: skip
+    # Between the tabulated degrees of freedom take the smaller one: a slightly wider interval.
+    known = [limit for limit in table if limit <= freedom]
+    return table[max(known)] if known else table[1]

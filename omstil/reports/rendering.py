@@ -1,12 +1,15 @@
 """A leader's report as the page shows it, and the same as a PDF (WeasyPrint)."""
 
+import secrets
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from omstil.instruments.models import Theme
+from omstil.lib.disclosure import show_comments
 from omstil.reports.services import leader_report
+from omstil.responses.models import Comment
 from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
 
 
@@ -37,7 +40,30 @@ def leader_context(round_: Round, employee_id: str, language: str) -> dict[str, 
         "round": round_,
         "leader": leader,
         "language": language,
+        "comments": employee_comments(leader),
+        "comment_threshold": comment_threshold(round_),
     }
+
+
+def comment_threshold(round_: Round) -> int:
+    """Comments have their own, higher threshold: twice the minimum group size, at least 10."""
+    return max(10, 2 * round_.min_group_size)
+
+
+def employee_comments(leader: EvaluatedLeader) -> list[str] | None:
+    """The employees' comments about a leader in random order, or None below the threshold.
+
+    Comments are stored apart from scores and shown apart from them, never beside them.
+    """
+    texts = list(
+        Comment.objects.filter(
+            round=leader.round, leader=leader, rater_group="employee", submitted=True
+        ).values_list("text", flat=True)
+    )
+    if not show_comments(len(texts), comment_threshold(leader.round)):
+        return None
+    secrets.SystemRandom().shuffle(texts)
+    return texts
 
 
 def leader_pdf(round_: Round, employee_id: str, language: str = "da") -> bytes:

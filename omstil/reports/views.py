@@ -24,6 +24,11 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
         raise Http404(employee_id)
     language = active_language()
     context = leader_context(leader.round, employee_id, language)
+    # The employees-only version: what the leader may share with the employees, if the policy
+    # offers it.
+    context["employees_only"] = request.GET.get("version") == "medarbejdere" and bool(
+        leader.round.visibility.get("employee_version")
+    )
     if request.GET.get("format") == "pdf":
         response = HttpResponse(
             leader_pdf(leader.round, employee_id, language), content_type="application/pdf"

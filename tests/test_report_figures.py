@@ -141,3 +141,12 @@ def test_a_pdf_of_a_unit_report_is_refused_for_now(closed, tmp_path):
             "-o", str(tmp_path / "x.pdf"),
         )  # fmt: skip
     assert exit_info.value.code == 1
+
+
+def test_the_leader_report_as_html_is_the_pdfs_source(closed, tmp_path):
+    path = tmp_path / "rapport.html"
+    call_command("report", "leader", str(closed.pk), "3", "--format", "html", "-o", str(path))
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Rapport for Cecilie Ærø" in html
+    assert "skjult for at beskytte anonymiteten" in html

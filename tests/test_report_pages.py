@@ -154,3 +154,37 @@ def test_comments_are_shown_only_from_their_own_threshold(client, db):
     html = client.get(reverse("reports:leader", args=[round_.pk, "3"])).content.decode()
     assert "Kommentar fra nummer" not in html
     assert "mindst 10 medarbejdere har skrevet" in html
+
+
+def test_hr_gets_every_leader_report_as_pdfs_in_a_zip_built_in_the_background(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import zipfile
+
+    from omstil.reports.models import ReportArchive
+    from omstil.reports.tasks import build_leader_archive
+
+    settings.MEDIA_ROOT = tmp_path
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    client.login(username=hr.email, password=PASSWORD)
+    url = reverse("reports:archive_request", args=[closed.pk])
+    assert client.post(url).status_code == 404  # the policy does not let HR see leader reports
+    Round.objects.filter(pk=closed.pk).update(visibility={**closed.visibility, "org_admins": True})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url)
+    archive = ReportArchive.objects.get()
+    assert response["Location"] == reverse("reports:archive", args=[archive.pk])
+    assert len(callbacks) == 1
+    assert "0 af 0 rapporter er lavet." in client.get(response["Location"]).content.decode()
+    assert build_leader_archive.call(archive.pk) == 4
+    archive.refresh_from_db()
+    assert (archive.status, archive.done, archive.total) == ("done", 4, 4)
+    download = client.get(response["Location"], {"hent": "1"})
+    assert download.status_code == 200
+    path = tmp_path / "download.zip"
+    path.write_bytes(b"".join(download.streaming_content))
+    with zipfile.ZipFile(path) as bundle:
+        names = bundle.namelist()
+        assert len(names) == 4
+        assert all(name.endswith(".pdf") for name in names)
+        assert all(bundle.read(name).startswith(b"%PDF-") for name in names)

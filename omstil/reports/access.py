@@ -72,3 +72,14 @@ def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, p
         "unit_path", flat=True
     )
     return any(path == unit or path.startswith(unit + " / ") for unit in own_units)
+
+
+def can_get_all_leader_reports(user: AbstractBaseUser | AnonymousUser, round_: Round) -> bool:
+    """Every leader's report at once: the organisation's admins, when the policy lets them."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and round_.status == Round.Status.CLOSED
+        and bool(round_.visibility.get("org_admins"))
+        and administered_organisations(user).filter(pk=round_.organisation_id).exists()
+    )

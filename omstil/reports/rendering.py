@@ -66,13 +66,17 @@ def employee_comments(leader: EvaluatedLeader) -> list[str] | None:
     return texts
 
 
+def leader_html(round_: Round, employee_id: str, language: str = "da") -> str:
+    """The leader's report as one self-contained HTML document (the PDF's source)."""
+    with translation.override(language):
+        return render_to_string(
+            "reports/leader_print.html", leader_context(round_, employee_id, language)
+        )
+
+
 def leader_pdf(round_: Round, employee_id: str, language: str = "da") -> bytes:
     """The leader's report as a PDF, with the same figures as the page."""
     from weasyprint import HTML
 
-    with translation.override(language):
-        html = render_to_string(
-            "reports/leader_print.html", leader_context(round_, employee_id, language)
-        )
-    pdf: bytes = HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=leader_html(round_, employee_id, language)).write_pdf()
     return pdf

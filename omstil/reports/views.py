@@ -1,14 +1,24 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from omstil.accounts.models import User
 from omstil.core.i18n import active_language
-from omstil.reports.access import can_see_leader_report, can_see_unit_report
+from omstil.reports.access import (
+    can_get_all_leader_reports,
+    can_see_leader_report,
+    can_see_unit_report,
+)
 from omstil.reports.figures import compute, figure_json, leader_key, unit_key
+from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import leader_context, leader_pdf
 from omstil.reports.services import unit_report
+from omstil.reports.tasks import build_leader_archive
 from omstil.rounds.models import EvaluatedLeader, Round
 
 
@@ -93,3 +103,35 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
         "reports/unit.html",
         {"report": data, "round": round_, "columns": columns, "heat": heat, "path": path},
     )
+
+
+@require_POST
+@login_required
+def archive_request(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Ask for every leader's PDF in one zip; it is built in the background."""
+    round_ = Round.objects.filter(pk=round_id).first()
+    if round_ is None or not can_get_all_leader_reports(request.user, round_):
+        raise Http404(round_id)
+    archive = ReportArchive.objects.create(
+        round=round_,
+        requested_by=request.user if isinstance(request.user, User) else None,
+        language=active_language(),
+    )
+    archive_id = archive.pk
+    transaction.on_commit(lambda: build_leader_archive.enqueue(archive_id))
+    return redirect("reports:archive", archive_id=archive.pk)
+
+
+@login_required
+def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
+    """How far the zip has come, and the download once it is done."""
+    archive = ReportArchive.objects.select_related("round").filter(pk=archive_id).first()
+    if archive is None or not can_get_all_leader_reports(request.user, archive.round):
+        raise Http404(archive_id)
+    if request.GET.get("hent") and archive.status == ReportArchive.Status.DONE:
+        return FileResponse(
+            open(archive.file, "rb"),
+            as_attachment=True,
+            filename=f"lederrapporter-runde-{archive.round_id}.zip",
+        )
+    return render(request, "reports/archive.html", {"archive": archive})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
 from omstil.reports.exports import to_xlsx
-from omstil.reports.rendering import leader_pdf
+from omstil.reports.rendering import leader_html, leader_pdf
 from omstil.reports.services import ReportUnavailable, leader_report, unit_report
 from omstil.rounds.models import Round
 
@@ -26,7 +26,7 @@ class Command(OmstilCommand):
         unit.add_argument("round_id", type=int, metavar="ROUND")
         unit.add_argument("subject", metavar="UNIT_PATH")
         for sub in (leader, unit):
-            sub.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+            sub.add_argument("--format", choices=["json", "html", "xlsx", "pdf"], default="json")
             sub.add_argument("-o", "--output", type=Path, metavar="FILE")
             sub.add_argument("--language", choices=["da", "en"], default="da")
 
@@ -42,6 +42,15 @@ class Command(OmstilCommand):
             report = build(round_, options["subject"], options["language"])
         except ReportUnavailable as exc:
             self.reject([str(exc)])
+        if options["format"] == "html":
+            if options["kind"] != "leader":
+                self.reject([_("HTML findes indtil videre for lederrapporter.")])
+            html = leader_html(round_, options["subject"], options["language"])
+            if options["output"]:
+                options["output"].write_text(html, encoding="utf-8")
+            else:
+                self.stdout.write(html)
+            return
         if options["format"] == "pdf":
             if options["kind"] != "leader" or not options["output"]:
                 self.reject(

@@ -36,3 +36,18 @@ def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, close
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport for Fjordby Kommune")
     expect(page.get_by_role("table", name="Udsagn × enheder")).to_be_visible()
     assert_accessible(page)
+
+
+def test_hr_asks_for_the_zip_of_all_leader_reports(page: Page, live_server, closed_in_browser):
+    from omstil.rounds.models import Round
+
+    Round.objects.filter(pk=closed_in_browser.pk).update(
+        visibility={**closed_in_browser.visibility, "org_admins": True}
+    )
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    log_in(page, live_server.url, hr)
+    page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
+    page.get_by_role("button", name="Lav en zip-fil med alle lederrapporter som PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alle lederrapporter")
+    expect(page.get_by_role("status")).to_contain_text("rapporter er lavet")
+    assert_accessible(page)

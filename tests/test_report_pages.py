@@ -188,3 +188,16 @@ def test_hr_gets_every_leader_report_as_pdfs_in_a_zip_built_in_the_background(
         assert len(names) == 4
         assert all(name.endswith(".pdf") for name in names)
         assert all(bundle.read(name).startswith(b"%PDF-") for name in names)
+
+
+def test_the_leader_report_page_costs_a_fixed_number_of_queries(client, closed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    url = reverse("reports:leader", args=[closed.pk, "3"])
+    client.get(url)  # the round's figures are computed once, then reused
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) <= 15, [query["sql"][:90] for query in queries]

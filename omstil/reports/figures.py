@@ -6,6 +6,7 @@ combination of the leader and unit reports anyone can see gives away a small gro
 as individual answers, as respondents are told before they answer.
 """
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Hashable
@@ -73,7 +74,21 @@ def _individual(values: list[int | str]) -> Figure:
 
 
 def compute(round_: Round) -> RoundFigures:
-    """All figures of a round, suppressed together."""
+    """All figures of a round, suppressed together.
+
+    A closed round never changes, so its figures are computed once per process.
+    """
+    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
+        return _cached(round_.pk, round_.closed_at.isoformat())
+    return _compute(round_)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(round_id: int, closed_at: str) -> RoundFigures:
+    return _compute(Round.objects.get(pk=round_id))
+
+
+def _compute(round_: Round) -> RoundFigures:
     leaders = list(EvaluatedLeader.objects.filter(round=round_))
     answers = _counts_by_leader(round_)
     items = sorted({item for (_leader, _group, item) in answers})

@@ -13,6 +13,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
 from omstil.lib.disclosure import Counts, Figure, Table, suppress
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Answer
@@ -46,12 +48,16 @@ EMPTY = Figure(0, None, None, None, None, False, None)
 
 
 def _counts_by_leader(round_: Round) -> dict[tuple[int, str, str], list[int | str]]:
+    """The answers per leader, rater group and statement, counted by the database."""
     answers: dict[tuple[int, str, str], list[int | str]] = defaultdict(list)
-    rows = Answer.objects.filter(response__round=round_, response__submitted=True).values_list(
-        "response__leader_id", "response__rater_group", "item_key", "value"
+    rows = (
+        Answer.objects.filter(response__round=round_, response__submitted=True)
+        .values_list("response__leader_id", "response__rater_group", "item_key", "value")
+        .annotate(count=Count("id"))
+        .order_by()
     )
-    for leader_id, group, item, value in rows:
-        answers[(leader_id, group, item)].append(int(value) if value.isdigit() else value)
+    for leader_id, group, item, value, count in rows:
+        answers[(leader_id, group, item)].extend([int(value) if value.isdigit() else value] * count)
     return answers
 
 

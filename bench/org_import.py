@@ -22,8 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SIZES = {"kommune": 8_000, "region": 30_000, "stress": 100_000}
-
 
 def _django(database_url: str) -> None:
     os.environ.update(
@@ -112,7 +110,7 @@ def main() -> None:
         return
 
     _django("sqlite://:memory:")
-    from omstil.organisations.fictive import generate, to_csv
+    from omstil.organisations.fictive import SIZES, generate, to_csv
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="omstil-bench-") as tmp:

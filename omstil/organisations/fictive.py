@@ -9,7 +9,6 @@ import csv
 import io
 import random
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from faker import Faker
@@ -227,7 +226,3 @@ def to_xlsx(people: list[FictivePerson]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def iter_sizes() -> Iterator[tuple[str, int]]:
-    yield from SIZES.items()

@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-GROUP_LABELS = {"employee": "employee", "self": "self", "superior": "superior", "peer": "peer"}
-
 
 def report_rows(report: dict[str, Any]) -> Iterator[list[object]]:
     """One row per statement and rater group; hidden figures stay empty with the reason."""
@@ -36,7 +34,7 @@ def report_rows(report: dict[str, Any]) -> Iterator[list[object]]:
                 item["key"],
                 item["theme"],
                 item["text"],
-                GROUP_LABELS.get(group, group),
+                group,
                 figure["n"],
                 figure["mean"],
                 *(distribution.get(str(value)) for value in range(1, 6)),

@@ -19,7 +19,6 @@ from omstil.rounds.models import Invitation
 
 UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
 RATE_WINDOW = 600
-GROUP_LABELS = {"employee", "self", "superior", "peer"}
 
 
 def _client(request: HttpRequest) -> str:

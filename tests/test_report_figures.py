@@ -134,12 +134,22 @@ def test_the_leader_report_as_a_pdf_has_the_same_figures(closed, tmp_path):
     assert "skjult for at beskytte anonymiteten" in text
 
 
-def test_a_pdf_of_a_unit_report_is_refused_for_now(closed, tmp_path):
+def test_a_unit_report_as_a_pdf_pools_every_leader_below(closed, tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "enhed.pdf"
+    call_command(
+        "report", "unit", str(closed.pk), "Fjordby Kommune / Social", "--format", "pdf",
+        "-o", str(path),
+    )  # fmt: skip
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+    assert "Rapport for Fjordby Kommune / Social" in text
+    assert "Min leder sikrer, at vores kompetencer er opdaterede" in text
+
+
+def test_a_pdf_needs_a_file_to_go_to(closed):
     with pytest.raises(SystemExit) as exit_info:
-        call_command(
-            "report", "unit", str(closed.pk), "Fjordby Kommune", "--format", "pdf",
-            "-o", str(tmp_path / "x.pdf"),
-        )  # fmt: skip
+        call_command("report", "unit", str(closed.pk), "Fjordby Kommune", "--format", "pdf")
     assert exit_info.value.code == 1
 
 

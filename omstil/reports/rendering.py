@@ -8,7 +8,7 @@ from django.utils import translation
 
 from omstil.instruments.models import Theme
 from omstil.lib.disclosure import show_comments
-from omstil.reports.services import leader_report
+from omstil.reports.services import leader_report, unit_report
 from omstil.responses.models import Comment
 from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
 
@@ -79,4 +79,21 @@ def leader_pdf(round_: Round, employee_id: str, language: str = "da") -> bytes:
     from weasyprint import HTML
 
     pdf: bytes = HTML(string=leader_html(round_, employee_id, language)).write_pdf()
+    return pdf
+
+
+def unit_html(round_: Round, unit_path: str, language: str = "da") -> str:
+    """A unit report as one self-contained HTML document (the PDF's source)."""
+    with translation.override(language):
+        return render_to_string(
+            "reports/unit_print.html",
+            {"report": unit_report(round_, unit_path, language), "language": language},
+        )
+
+
+def unit_pdf(round_: Round, unit_path: str, language: str = "da") -> bytes:
+    """A unit report as a PDF."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=unit_html(round_, unit_path, language)).write_pdf()
     return pdf

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
 from omstil.reports.exports import to_xlsx
-from omstil.reports.rendering import leader_html, leader_pdf
+from omstil.reports.rendering import leader_html, leader_pdf, unit_html, unit_pdf
 from omstil.reports.services import ReportUnavailable, leader_report, unit_report
 from omstil.rounds.models import Round
 
@@ -43,21 +43,19 @@ class Command(OmstilCommand):
         except ReportUnavailable as exc:
             self.reject([str(exc)])
         if options["format"] == "html":
-            if options["kind"] != "leader":
-                self.reject([_("HTML findes indtil videre for lederrapporter.")])
-            html = leader_html(round_, options["subject"], options["language"])
+            render = leader_html if options["kind"] == "leader" else unit_html
+            html = render(round_, options["subject"], options["language"])
             if options["output"]:
                 options["output"].write_text(html, encoding="utf-8")
             else:
                 self.stdout.write(html)
             return
         if options["format"] == "pdf":
-            if options["kind"] != "leader" or not options["output"]:
-                self.reject(
-                    [_("PDF findes for lederrapporter og skrives til en fil: brug -o FIL.pdf.")]
-                )
+            if not options["output"]:
+                self.reject([_("En PDF skrives til en fil: brug -o FIL.pdf.")])
+            render_pdf = leader_pdf if options["kind"] == "leader" else unit_pdf
             options["output"].write_bytes(
-                leader_pdf(round_, options["subject"], options["language"])
+                render_pdf(round_, options["subject"], options["language"])
             )
             return
         if options["format"] == "xlsx":

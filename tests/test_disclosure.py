@@ -138,7 +138,8 @@ def descendants(index: int, children: dict[int, list[int]]) -> set[int]:
 def test_no_published_figures_combine_into_a_group_below_the_threshold(data, threshold, hide):
     table, children = data
     figures = suppress(table, threshold, hide=hide)
-    published = {key for key, figure in figures.items() if not figure.suppressed}
+    # Figures of groups nobody answered carry no numbers to subtract.
+    published = {key for key, figure in figures.items() if not figure.suppressed and figure.n}
     for key in published:
         assert isinstance(key, int)
         assert table.counts[key].n >= threshold
@@ -163,7 +164,7 @@ def test_no_published_figures_combine_into_a_group_below_the_threshold(data, thr
 def test_what_is_shown_is_the_true_figure(data, threshold):
     table, _children = data
     for key, figure in suppress(table, threshold).items():
-        if not figure.suppressed:
+        if not figure.suppressed and figure.n:
             counts_ = table.counts[key]
             assert figure.n == counts_.n
             assert figure.distribution == counts_.distribution
@@ -171,3 +172,14 @@ def test_what_is_shown_is_the_true_figure(data, threshold):
                 sum(v * c for v, c in zip((1, 2, 3, 4, 5), counts_.distribution, strict=True))
                 / counts_.n
             )
+
+
+def test_a_group_nobody_answered_is_zero_not_hidden():
+    table = Table()
+    table.add("unit", counts([4] * 6))
+    table.add("A", counts([4] * 6), parent="unit")
+    table.add("B", counts([]), parent="unit")
+    figures = suppress(table, threshold=5)
+    assert figures["B"] == disclosure.Figure(0, None, None, None, None, False, None)
+    assert not figures["A"].suppressed
+    assert not figures["unit"].suppressed

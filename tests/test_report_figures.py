@@ -114,9 +114,9 @@ def test_the_report_shows_the_change_since_the_leaders_previous_round(closed):
     close_round(later)
     data = report("leader", str(later.pk), "3")
     assert data["previous_round"] == closed.pk
-    first = data["items"][0]["groups"]["employee"]
-    assert first["previous_mean"] == 3.6
-    assert first["change"] == 1.4
+    first = data["items"][0]["groups"]
+    assert first["employee"]["change"] == 1.4  # 5.0 now, 3.6 before
+    assert "change" not in first["self"]  # own and superior answers: no change shown
     hidden_before = next(item for item in data["items"] if item["key"] == KEYS[3])
     assert hidden_before["groups"]["employee"]["change"] is None
 

@@ -67,16 +67,30 @@ def unit_page(client, user, round_, path):
     return client.get(reverse("reports:unit", args=[round_.pk]), {"enhed": path})
 
 
-def test_hr_sees_unit_reports_with_a_heat_map_of_sub_units(client, closed):
+def test_hr_sees_unit_reports_with_a_heat_map_when_the_policy_allows(client, closed):
     hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    # A unit pools leaders' figures; with one leader it would be that leader's report, so unit
+    # reports follow the policy for leader reports.
+    assert unit_page(client, hr, closed, "Fjordby Kommune").status_code == 404
+    assert (
+        unit_page(client, hr, closed, "Fjordby Kommune / Social / Hjemmeplejen").status_code == 404
+    )
+    Round.objects.filter(pk=closed.pk).update(visibility={**closed.visibility, "org_admins": True})
     response = unit_page(client, hr, closed, "Fjordby Kommune")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Udsagn × enheder" in html
     assert ">Social</th>" in html
-    # Teknik has one evaluated leader; HR may not see leader reports under this round's policy.
     assert ">Teknik</th>" in html
-    assert "vises ikke" in html
+    assert unit_page(client, hr, closed, "Ingen / Sådan").status_code == 404
+
+
+def test_who_a_leader_is_follows_the_round_not_later_hr_files(client, closed):
+    from omstil.organisations.models import Person
+
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    Person.objects.filter(employee_id="2").update(email="hr@fjordby.example")  # a later import
+    assert page(client, hr, closed).status_code == 404
 
 
 def test_a_leader_sees_the_units_they_lead_and_below_only(client, closed):
@@ -201,3 +215,18 @@ def test_the_leader_report_page_costs_a_fixed_number_of_queries(client, closed):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) <= 15, [query["sql"][:90] for query in queries]
+
+
+def test_the_employees_only_pdf_leaves_out_own_and_superior_answers(client, closed):
+    import io
+
+    from pypdf import PdfReader
+
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    client.login(username=cecilie.email, password=PASSWORD)
+    url = reverse("reports:leader", args=[closed.pk, "3"])
+    pdf = client.get(url, {"format": "pdf", "version": "medarbejdere"}).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Medarbejdere" in text
+    assert "Dig selv" not in text
+    assert "Overordnet leder" not in text

@@ -193,6 +193,10 @@ def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[H
                 changed = True
     figures: dict[Hashable, Figure] = {}
     for key, counts in table.counts.items():
+        if counts.n == 0 and counts.opted_out == 0:
+            # Nobody answered: nothing to hide, and an empty group leaves no remainder.
+            figures[key] = Figure(0, None, None, None, None, False, None)
+            continue
         if key not in published:
             figures[key] = Figure.hidden(HIDDEN_REASON)
             continue

@@ -66,19 +66,24 @@ def employee_comments(leader: EvaluatedLeader) -> list[str] | None:
     return texts
 
 
-def leader_html(round_: Round, employee_id: str, language: str = "da") -> str:
+def leader_html(
+    round_: Round, employee_id: str, language: str = "da", *, employees_only: bool = False
+) -> str:
     """The leader's report as one self-contained HTML document (the PDF's source)."""
     with translation.override(language):
-        return render_to_string(
-            "reports/leader_print.html", leader_context(round_, employee_id, language)
-        )
+        context = leader_context(round_, employee_id, language)
+        context["employees_only"] = employees_only
+        return render_to_string("reports/leader_print.html", context)
 
 
-def leader_pdf(round_: Round, employee_id: str, language: str = "da") -> bytes:
+def leader_pdf(
+    round_: Round, employee_id: str, language: str = "da", *, employees_only: bool = False
+) -> bytes:
     """The leader's report as a PDF, with the same figures as the page."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=leader_html(round_, employee_id, language)).write_pdf()
+    html = leader_html(round_, employee_id, language, employees_only=employees_only)
+    pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
 

@@ -60,15 +60,18 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
     previous = previous_round(round_, employee_id)
     if previous is not None:
         before = compute(previous)
+        # Only the employees' figures: the previous round's own and superior answers were given
+        # under that round's policy, and a change would let them be worked out.
         for item in items:
-            for group, figure in item["groups"].items():
-                old = figure_json(before.group(leader_key(employee_id), group, item["key"]))
-                figure["previous_mean"] = old["mean"]
-                figure["change"] = (
-                    None
-                    if figure["mean"] is None or old["mean"] is None
-                    else round(figure["mean"] - old["mean"], 2)
-                )
+            figure = item["groups"].get("employee")
+            if figure is None:
+                continue
+            old = figure_json(before.group(leader_key(employee_id), "employee", item["key"]))
+            figure["change"] = (
+                None
+                if figure["mean"] is None or old["mean"] is None
+                else round(figure["mean"] - old["mean"], 2)
+            )
     return {
         "round": round_.pk,
         "min_group_size": round_.min_group_size,

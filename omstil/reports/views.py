@@ -1,5 +1,7 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from omstil.reports.access import (
 from omstil.reports.figures import compute, figure_json, leader_key, unit_key
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import leader_context, leader_pdf
-from omstil.reports.services import unit_report
+from omstil.reports.services import ReportUnavailable, unit_report
 from omstil.reports.tasks import build_leader_archive
 from omstil.rounds.models import EvaluatedLeader, Round
 
@@ -33,15 +35,17 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     if leader is None or not can_see_leader_report(request.user, leader):
         raise Http404(employee_id)
     language = active_language()
-    context = leader_context(leader.round, employee_id, language)
     # The employees-only version: what the leader may share with the employees, if the policy
-    # offers it.
-    context["employees_only"] = request.GET.get("version") == "medarbejdere" and bool(
+    # offers it: on the page and in its PDF.
+    employees_only = request.GET.get("version") == "medarbejdere" and bool(
         leader.round.visibility.get("employee_version")
     )
+    context = leader_context(leader.round, employee_id, language)
+    context["employees_only"] = employees_only
     if request.GET.get("format") == "pdf":
         response = HttpResponse(
-            leader_pdf(leader.round, employee_id, language), content_type="application/pdf"
+            leader_pdf(leader.round, employee_id, language, employees_only=employees_only),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="rapport-{employee_id}.pdf"'
         return response
@@ -56,7 +60,10 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_ is None or not path or not can_see_unit_report(request.user, round_, path):
         raise Http404(path)
     language = active_language()
-    data = unit_report(round_, path, language)
+    try:
+        data = unit_report(round_, path, language)
+    except ReportUnavailable:
+        raise Http404(path) from None
     figures = compute(round_)
     leaders = list(EvaluatedLeader.objects.filter(round=round_))
     prefix = path + " / "
@@ -70,7 +77,8 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     own = [leader for leader in leaders if leader.unit_path == path]
     columns: list[dict[str, object]] = []
     for leader in own:
-        visible = can_see_leader_report(request.user, leader)
+        # The viewer may see every leader in the unit (can_see_unit_report), so every column.
+        visible = True
         columns.append(
             {"label": leader.name, "cell": leader_key(leader.employee_id), "visible": visible}
         )
@@ -82,7 +90,7 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
         ]
         # A sub-unit with one evaluated leader shows that leader's results: only for those who
         # may see that leader's report.
-        visible = len(inside) > 1 or can_see_leader_report(request.user, inside[0])
+        visible = bool(inside)
         columns.append(
             {"label": child.split(" / ")[-1], "cell": unit_key(child), "visible": visible}
         )
@@ -112,6 +120,13 @@ def archive_request(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = Round.objects.filter(pk=round_id).first()
     if round_ is None or not can_get_all_leader_reports(request.user, round_):
         raise Http404(round_id)
+    running = ReportArchive.objects.filter(
+        round=round_,
+        status__in=[ReportArchive.Status.QUEUED, ReportArchive.Status.RUNNING],
+    ).first()
+    if running is not None:
+        # A second click follows the zip already being made instead of making another.
+        return redirect("reports:archive", archive_id=running.pk)
     archive = ReportArchive.objects.create(
         round=round_,
         requested_by=request.user if isinstance(request.user, User) else None,
@@ -129,6 +144,8 @@ def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
     if archive is None or not can_get_all_leader_reports(request.user, archive.round):
         raise Http404(archive_id)
     if request.GET.get("hent") and archive.status == ReportArchive.Status.DONE:
+        if not Path(archive.file).is_file():
+            raise Http404(archive_id)
         return FileResponse(
             open(archive.file, "rb"),
             as_attachment=True,

@@ -101,6 +101,9 @@ class EvaluatedLeader(models.Model):
     name = models.CharField(max_length=200)
     unit_path = models.CharField(max_length=1000)
     superior_employee_id = models.CharField(max_length=64, blank=True)
+    # Frozen with the round: who may see this leader's report does not follow later HR files.
+    email = models.EmailField(max_length=254, blank=True)
+    superior_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["round", "unit_path"]

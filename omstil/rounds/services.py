@@ -256,6 +256,12 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
             name=leader.name,
             unit_path=leader.unit.path,
             superior_employee_id=leader.nearest_leader_employee_id,
+            email=leader.email,
+            superior_email=(
+                by_id[leader.nearest_leader_employee_id].email
+                if leader.nearest_leader_employee_id in by_id
+                else ""
+            ),
         )
         for leader in leaders
     )

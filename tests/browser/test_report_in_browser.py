@@ -29,6 +29,11 @@ def test_a_leader_reads_their_report(page: Page, live_server, closed_in_browser)
 
 
 def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, closed_in_browser):
+    from omstil.rounds.models import Round
+
+    Round.objects.filter(pk=closed_in_browser.pk).update(
+        visibility={**closed_in_browser.visibility, "org_admins": True}
+    )
     hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")

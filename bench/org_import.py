@@ -8,7 +8,6 @@ in the same run, and each step's peak memory (max RSS of a fresh process). Run f
 """
 
 import argparse
-import contextlib
 import json
 import os
 import resource
@@ -16,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,27 +74,6 @@ def run_step(kind: str, database_url: str, file: Path) -> dict[str, float]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-@contextlib.contextmanager
-def database(kind: str, workdir: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    from tests.postgres import private_server
-
-    with private_server() as server:
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import psycopg,sys; c=psycopg.connect(sys.argv[1], autocommit=True); "
-                "c.execute('CREATE DATABASE bench')",
-                server.url(),
-            ],
-            check=True,
-        )
-        yield server.url("bench")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="kommune,region,stress")
@@ -111,6 +88,7 @@ def main() -> None:
 
     _django("sqlite://:memory:")
     from omstil.organisations.fictive import SIZES, generate, to_csv
+    from tests.postgres import benchmark_database
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="omstil-bench-") as tmp:
@@ -120,7 +98,7 @@ def main() -> None:
             file = workdir / f"{size_name}.csv"
             file.write_bytes(to_csv(people))
             for db_kind in options.databases.split(","):
-                with database(db_kind, workdir) as env_url:
+                with benchmark_database(db_kind, workdir) as env_url:
                     subprocess.run(
                         [str(ROOT / ".venv" / "bin" / "omstil"), "migrate", "-v0"],
                         check=True,

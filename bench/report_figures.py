@@ -9,7 +9,6 @@ straight into the tables (the responding path is benchmarked by bench/responding
 """
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -18,7 +17,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,29 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-@contextlib.contextmanager
-def database(kind: str, workdir: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    from tests.postgres import private_server
-
-    with private_server() as server:
-        import psycopg
-
-        psycopg.connect(server.url(), autocommit=True).execute("CREATE DATABASE bench")
-        yield server.url("bench")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="3000,30000")
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql"])
     options = parser.parse_args()
+    from tests.postgres import benchmark_database
+
     results = []
     with (
         tempfile.TemporaryDirectory(prefix="omstil-bench-") as tmp,
-        database(options.database, Path(tmp)) as url,
+        benchmark_database(options.database, Path(tmp)) as url,
     ):
         env = {
             **os.environ,

@@ -92,18 +92,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     options = parser.parse_args()
 
-    from tests.postgres import private_server
+    from tests.postgres import benchmark_database
 
-    with private_server() as server:
-        subprocess.run(
-            [sys.executable, "-c", "import psycopg,sys; "
-             "psycopg.connect(sys.argv[1], autocommit=True).execute('CREATE DATABASE load')",
-             server.url()],
-            check=True,
-        )  # fmt: skip
+    with benchmark_database("postgresql", ROOT, name="load") as database_url:
         env = {
             **os.environ,
-            "DATABASE_URL": server.url("load"),
+            "DATABASE_URL": database_url,
             "SECRET_KEY": SECRET,
             "DEBUG": "0",
             "OMSTIL_HTTPS": "0",

@@ -3,16 +3,9 @@
 import csv
 import io
 
-DANISH = [
-    "medarbejdernummer",
-    "navn",
-    "email",
-    "enhed",
-    "leder",
-    "refererer_til",
-    "faggruppe",
-    "sprog",
-]
+from omstil.organisations.fictive import HEADER
+
+DANISH = HEADER
 ENGLISH = [
     "employee_id",
     "name",

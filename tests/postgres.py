@@ -101,3 +101,17 @@ def private_server() -> Iterator[PostgresServer]:
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
             run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def benchmark_database(kind: str, workdir: Path, name: str = "bench") -> Iterator[str]:
+    """A database URL for a benchmark: a SQLite file in `workdir`, or a private PostgreSQL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / (name + '.sqlite3')}"
+        return
+    import psycopg
+
+    with private_server() as server:
+        with psycopg.connect(server.url(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        yield server.url(name)

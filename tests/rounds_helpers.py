@@ -12,6 +12,15 @@ from omstil.rounds.models import Round
 from omstil.rounds.services import RoundSetup, create_round
 from tests.hrfiles import csv_file
 
+# The statements of `digital-omstilling`, as their answers are stored.
+KEYS = [
+    "digital-omstilling.kompetencer-opdaterede",
+    "digital-omstilling.forklare-hvorfor",
+    "digital-omstilling.vaerdi-for-borgerne",
+    "digital-omstilling.nysgerrig-kultur",
+    "digital-omstilling.it-sikkerhed",
+]
+
 LINK = re.compile(r"https?://[^\s\"<>]+/svar/([a-z2-7]{32})/")
 
 

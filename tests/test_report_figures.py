@@ -7,8 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from omstil.rounds.services import open_round
-from tests.report_fixtures import KEYS
-from tests.rounds_helpers import draft_round, kommune
+from tests.rounds_helpers import KEYS, draft_round, kommune
 
 
 def report(*args) -> dict:

@@ -135,8 +135,7 @@ def test_comments_are_shown_only_from_their_own_threshold(client, db):
     from omstil.rounds.models import Invitation
     from omstil.rounds.services import close_round, open_round
     from tests.hrfiles import PEOPLE
-    from tests.report_fixtures import KEYS
-    from tests.rounds_helpers import draft_round, kommune
+    from tests.rounds_helpers import KEYS, draft_round, kommune
 
     unit = "Fjordby Kommune / Social / Hjemmeplejen"
     many = [

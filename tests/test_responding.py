@@ -10,15 +10,7 @@ from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation
 from omstil.rounds.services import close_round, open_round
-from tests.rounds_helpers import draft_round, kommune
-
-KEYS = [
-    "digital-omstilling.kompetencer-opdaterede",
-    "digital-omstilling.forklare-hvorfor",
-    "digital-omstilling.vaerdi-for-borgerne",
-    "digital-omstilling.nysgerrig-kultur",
-    "digital-omstilling.it-sikkerhed",
-]
+from tests.rounds_helpers import KEYS, draft_round, kommune
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ that can be computed from published figures by adding and subtracting them is a 
 every remainder checks every combination. Callers must pass every figure one user can see.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 SCALE = (1, 2, 3, 4, 5)
@@ -134,6 +134,41 @@ def _is_small(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
+def _complement(
+    table: Table,
+    children: Mapping[Hashable, list[Hashable]],
+    shown: set[Hashable],
+    threshold: int,
+    hide: str,
+    measure: Callable[[Counts], int],
+) -> None:
+    """Complementary suppression: take figures out of `shown` until no remainder is small.
+
+    A remainder is a shown figure minus the largest shown figures inside it, counted by
+    `measure` (valid answers, or opt-outs).
+    """
+    changed = True
+    while changed:
+        changed = False
+        for key in sorted(shown, key=repr):
+            if key not in shown:
+                continue
+            inside = _published_inside(key, children, shown)
+            if not inside:
+                continue
+            remainder = table.counts[key]
+            for child in inside:
+                remainder = remainder - table.counts[child]
+            if _is_small(measure(remainder), threshold):
+                if hide == "enclosing":
+                    shown.discard(key)
+                else:
+                    shown.discard(
+                        min(inside, key=lambda child: (measure(table.counts[child]), repr(child)))
+                    )
+                changed = True
+
+
 def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[Hashable, Figure]:
     """The figures that may be shown of every group in `table`, and the ones to hide.
 
@@ -147,50 +182,13 @@ def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[H
         raise ValueError("threshold must be at least 1")
     children = _children(table)
     published = {key for key, counts in table.counts.items() if counts.n >= threshold}
-    # Complementary suppression: hide the smallest nested figure until no remainder is small.
-    changed = True
-    while changed:
-        changed = False
-        for key in sorted(published, key=repr):
-            if key not in published:
-                continue
-            inside = _published_inside(key, children, published)
-            if not inside:
-                continue
-            remainder = table.counts[key]
-            for child in inside:
-                remainder = remainder - table.counts[child]
-            if _is_small(remainder.n, threshold):
-                if hide == "enclosing":
-                    published.discard(key)
-                else:
-                    published.discard(
-                        min(inside, key=lambda child: (table.counts[child].n, repr(child)))
-                    )
-                changed = True
+    _complement(table, children, published, threshold, hide, lambda counts: counts.n)
     # Opt-out counts are shown only where they cannot single anyone out, inside one figure or
     # as the difference of two nested ones.
     show_opt_outs = {
         key for key in published if not _is_small(table.counts[key].opted_out, threshold)
     }
-    changed = True
-    while changed:
-        changed = False
-        for key in sorted(show_opt_outs, key=repr):
-            if key not in show_opt_outs:
-                continue
-            inside = _published_inside(key, children, show_opt_outs)
-            remainder = table.counts[key]
-            for child in inside:
-                remainder = remainder - table.counts[child]
-            if inside and _is_small(remainder.opted_out, threshold):
-                if hide == "enclosing":
-                    show_opt_outs.discard(key)
-                else:
-                    show_opt_outs.discard(
-                        min(inside, key=lambda child: (table.counts[child].opted_out, repr(child)))
-                    )
-                changed = True
+    _complement(table, children, show_opt_outs, threshold, hide, lambda counts: counts.opted_out)
     figures: dict[Hashable, Figure] = {}
     for key, counts in table.counts.items():
         if counts.n == 0 and counts.opted_out == 0:

@@ -133,7 +133,8 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(env):
 
 def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
     port = free_port()
-    production = {**env, "DEBUG": "0", "OMSTIL_VAR_DIR": str(tmp_path)}
+    # Unbuffered, so each log line reaches the file as it is written.
+    production = {**env, "DEBUG": "0", "OMSTIL_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     log = tmp_path / "server.log"
     server = subprocess.Popen(
         [OMSTIL, "serve", "--port", str(port), "--workers", "1"],
@@ -169,6 +170,10 @@ def test_serve_answers_with_pages_and_collected_static_files(env, tmp_path):
         token = "abcdefghijklmnopqrstuvwxyz234567"
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(f"{base}/svar/{token}/side/1/", timeout=5)
+        # gunicorn writes the access line just after answering: wait for it before stopping.
+        deadline = time.monotonic() + 15
+        while "/svar/[token]/side/1/" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -51,3 +51,18 @@ def closed(db):
     answer(round_, "8", "7", "employee", ["1", "1", "1", "1", "1"])
     close_round(round_)
     return round_
+
+
+@pytest.fixture
+def later(closed):
+    """A second closed round a day after `closed`, so reports show change over time."""
+    from datetime import timedelta
+
+    round_ = draft_round(closed.organisation, opens_on=closed.opens_on + timedelta(days=1))
+    open_round(round_)
+    round_.refresh_from_db()
+    for employee_id in ("4", "5", "6", "20", "21"):
+        answer(round_, employee_id, "3", "employee", ["5", "5", "4", "4", "4"])
+    close_round(round_)
+    round_.refresh_from_db()
+    return round_

@@ -32,13 +32,13 @@ def kommune(rows=None) -> Organisation:
 
 def draft_round(organisation: Organisation, **changes) -> Round:
     today = timezone.localdate()
-    setup = RoundSetup(
-        name="Ledelsesevaluering 2026",
-        instruments=["digital-omstilling"],
-        opens_on=today,
-        closes_on=date(today.year + 1, 1, 31),
-        **changes,
-    )
+    defaults = {
+        "name": "Ledelsesevaluering 2026",
+        "instruments": ["digital-omstilling"],
+        "opens_on": today,
+        "closes_on": date(today.year + 1, 1, 31),
+    }
+    setup = RoundSetup(**{**defaults, **changes})
     return create_round(organisation, setup).round
 
 

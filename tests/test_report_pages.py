@@ -67,11 +67,18 @@ def unit_page(client, user, round_, path):
     return client.get(reverse("reports:unit", args=[round_.pk]), {"enhed": path})
 
 
-def test_hr_sees_unit_reports_with_a_heat_map_when_the_policy_allows(client, closed):
+def test_hr_sees_unit_reports_pooled_and_named_only_when_the_policy_allows(client, closed):
     hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
-    # A unit pools leaders' figures; with one leader it would be that leader's report, so unit
-    # reports follow the policy for leader reports.
-    assert unit_page(client, hr, closed, "Fjordby Kommune").status_code == 404
+    # Without leader reports, HR sees only units that pool at least two leaders whose employees
+    # answered (Cecilie's and Gustav's), never a column that is one leader's result.
+    response = unit_page(client, hr, closed, "Fjordby Kommune")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Udsagn × enheder" in html
+    assert ">Social</th>" in html
+    assert html.count("<td>vises ikke</td>") == 2 * 5  # Social and Teknik: one leader each
+    assert "Anne Direktør" not in html
+    assert unit_page(client, hr, closed, "Fjordby Kommune / Social").status_code == 404
     assert (
         unit_page(client, hr, closed, "Fjordby Kommune / Social / Hjemmeplejen").status_code == 404
     )
@@ -79,10 +86,31 @@ def test_hr_sees_unit_reports_with_a_heat_map_when_the_policy_allows(client, clo
     response = unit_page(client, hr, closed, "Fjordby Kommune")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Udsagn × enheder" in html
-    assert ">Social</th>" in html
-    assert ">Teknik</th>" in html
+    assert "vises ikke" not in html
+    assert "Social</a></th>" in html
+    assert "Teknik</a></th>" in html
+    assert ">Anne Direktør</th>" in html
+    assert unit_page(client, hr, closed, "Fjordby Kommune / Social").status_code == 200
     assert unit_page(client, hr, closed, "Ingen / Sådan").status_code == 404
+
+
+def test_a_unit_report_downloads_as_a_pdf_with_the_pages_figures(client, closed):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    bo = set_up_user("bo@fjordby.example", PASSWORD)
+    client.login(username=bo.email, password=PASSWORD)
+    response = client.get(
+        reverse("reports:unit", args=[closed.pk]),
+        {"enhed": "Fjordby Kommune / Social", "format": "pdf"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Rapport for Fjordby Kommune / Social" in text
+    assert "Udsagn × enheder" in text
+    assert "Hjemmeplejen" in text
 
 
 def test_who_a_leader_is_follows_the_round_not_later_hr_files(client, closed):

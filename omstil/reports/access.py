@@ -2,16 +2,33 @@
 
 The one access layer for report pages and files: the leader sees their own report; the leaders
 above them (the superior chain, as frozen when the round opened) see it if the policy says so; the
-organisation's administrators see every report if the policy says so. A unit report pools leaders'
-figures, so it is shown only to those who may see the report of every leader in it. Who is who is
-decided by the e-mail addresses frozen with the round, not by later HR files.
+organisation's administrators see every report if the policy says so. Who is who is decided by the
+e-mail addresses frozen with the round, not by later HR files.
+
+A unit report pools the figures of the leaders in it. Those who may see the report of every leader
+in a unit see it in full, with a column per sub-unit and per leader of the unit itself. The
+organisation's administrators see unit reports also when the policy keeps leader reports from them,
+but pooled only: only units that pool at least two leaders whose employees answered, and never two
+units whose difference is a single leader (`pooled_units`), so no named leader's results can be
+read or worked out from them.
 """
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from omstil.accounts.access import administered_organisations
 from omstil.accounts.models import User
+from omstil.lib.disclosure import Counts, Table, suppress
+from omstil.organisations.models import PATH_SEPARATOR
+from omstil.responses.models import Response
 from omstil.rounds.models import EvaluatedLeader, Round
+
+# A pooled unit figure must pool at least this many leaders, and no two pooled figures may
+# differ by fewer: otherwise it would be one leader's result.
+MIN_LEADERS = 2
 
 
 def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> set[str]:
@@ -63,10 +80,98 @@ def leaders_in(round_: Round, path: str) -> list[EvaluatedLeader]:
     ]
 
 
-def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, path: str) -> bool:
-    """A unit's pooled figures: only for those who may see every leader's report in it."""
+@dataclass(frozen=True)
+class UnitAccess:
+    """How much of a unit report one user may see.
+
+    `named`: every leader's report in the unit is visible to the user, so every column may be
+    shown. Otherwise only the units in `units` may be shown, pooled.
+    """
+
+    named: bool
+    units: frozenset[str] = frozenset()
+
+    def may_show(self, path: str) -> bool:
+        return self.named or path in self.units
+
+
+def unit_access(
+    user: AbstractBaseUser | AnonymousUser, round_: Round, path: str
+) -> UnitAccess | None:
+    """What `user` may see of the report for the unit at `path`, or None for nothing."""
     inside = {leader.employee_id for leader in leaders_in(round_, path)}
-    return bool(inside) and inside <= visible_leaders(user, round_)
+    if not inside:
+        return None
+    if inside <= visible_leaders(user, round_):
+        return UnitAccess(named=True)
+    if (
+        isinstance(user, User)
+        and user.is_active
+        and round_.status == Round.Status.CLOSED
+        and administered_organisations(user).filter(pk=round_.organisation_id).exists()
+    ):
+        shown = pooled_units(round_)
+        if path in shown:
+            return UnitAccess(named=False, units=shown)
+    return None
+
+
+def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, path: str) -> bool:
+    """Whether `user` may see the report for the unit at `path` in any form."""
+    return unit_access(user, round_, path) is not None
+
+
+def pooled_units(round_: Round) -> frozenset[str]:
+    """The units whose pooled figures may be shown to someone who may not see leader reports.
+
+    Disclosure control one level up: each leader whose employees answered counts as one, and a
+    unit is shown only when it pools at least two such leaders and no shown unit minus the shown
+    units inside it leaves a single leader (totals are kept, the smaller units go).
+    """
+    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
+        return _cached_pooled_units(round_.pk, round_.closed_at.isoformat())
+    return _pooled_units(round_)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_pooled_units(round_id: int, closed_at: str) -> frozenset[str]:
+    return _pooled_units(Round.objects.get(pk=round_id))
+
+
+def _pooled_units(round_: Round) -> frozenset[str]:
+    answered = set(
+        Response.objects.filter(round=round_, rater_group="employee", submitted=True)
+        .values_list("leader_id", flat=True)
+        .distinct()
+    )
+    return pooled_unit_paths(
+        (leader.unit_path, leader.pk in answered)
+        for leader in EvaluatedLeader.objects.filter(round=round_)
+    )
+
+
+def pooled_unit_paths(leaders: Iterable[tuple[str, bool]]) -> frozenset[str]:
+    """The unit paths that may be shown pooled, given each leader's unit and whether their
+    employees answered: disclosure control with each such leader counting as one."""
+    one = Counts((1, 0, 0, 0, 0))
+    totals: dict[str, Counts] = {}
+    table = Table()
+    for number, (unit_path, answered) in enumerate(leaders):
+        parts = unit_path.split(PATH_SEPARATOR)
+        for depth in range(1, len(parts) + 1):
+            path = PATH_SEPARATOR.join(parts[:depth])
+            totals[path] = totals.get(path, Counts()) + (one if answered else Counts())
+        if answered:
+            table.add(("leader", number), one, ("unit", unit_path))
+    for path, counts in totals.items():
+        parent = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:-1])
+        table.add(("unit", path), counts, ("unit", parent) if parent else None)
+    figures = suppress(table, MIN_LEADERS, hide="nested")
+    return frozenset(
+        path
+        for path in totals
+        if not figures[("unit", path)].suppressed and (figures[("unit", path)].n or 0) > 0
+    )
 
 
 def can_get_all_leader_reports(user: AbstractBaseUser | AnonymousUser, round_: Round) -> bool:

@@ -26,10 +26,15 @@ def report_rows(report: dict[str, Any]) -> Iterator[list[object]]:
         _("Ved ikke"),
         _("Ønsker ikke at oplyse"),
         _("Skjult"),
+        _("Ændring siden sidst"),
+        _("Organisationen"),
+        _("Samme niveau"),
     ]
     for item in report["items"]:
+        compared = item.get("comparisons") or {}
         for group, figure in item["groups"].items():
             distribution = figure["distribution"] or {}
+            employees = group == "employee"
             yield [
                 item["key"],
                 item["theme"],
@@ -41,21 +46,53 @@ def report_rows(report: dict[str, Any]) -> Iterator[list[object]]:
                 figure["dont_know"],
                 figure["prefer_not"],
                 figure["reason"] or "",
+                figure.get("change"),
+                *(
+                    (compared.get(scope) or {}).get("mean") if employees else None
+                    for scope in ("organisation", "level")
+                ),
             ]
 
 
-def to_xlsx(report: dict[str, Any], title: str) -> bytes:
-    """The report as a workbook with one sheet of rows and a header row in bold."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    for number, row in enumerate(report_rows(report)):
+def heat_map_rows(report: dict[str, Any]) -> Iterator[list[object]]:
+    """A unit report's heat map: one row per statement, one column per sub-unit or leader."""
+    columns = report.get("sub_units") or []
+    yield [_("Udsagn (nøgle)"), _("Udsagn"), *(column["label"] for column in columns)]
+    for item in report["items"]:
+        cells = [column["items"][item["key"]] for column in columns]
+        yield [
+            item["key"],
+            item["text"],
+            *(
+                _("vises ikke")
+                if cell is None
+                else _("skjult")
+                if cell["suppressed"]
+                else cell["mean"]
+                for cell in cells
+            ),
+        ]
+
+
+def _fill(sheet: Any, rows: Iterator[list[object]], freeze: str) -> None:
+    """Rows into a sheet, the first one a bold header that stays in view."""
+    for number, row in enumerate(rows):
         sheet.append(row)
         if number == 0:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = freeze
+
+
+def to_xlsx(report: dict[str, Any], title: str) -> bytes:
+    """The report as a workbook: one sheet of rows, and for a unit a sheet with its heat map."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    _fill(sheet, report_rows(report), "A2")
+    if report.get("sub_units"):
+        _fill(workbook.create_sheet(_("Udsagn × enheder")[:31]), heat_map_rows(report), "C2")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

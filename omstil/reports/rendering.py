@@ -8,6 +8,7 @@ from django.utils import translation
 
 from omstil.instruments.models import Theme
 from omstil.lib.disclosure import show_comments
+from omstil.reports.comparisons import MIN_OTHER_LEADERS
 from omstil.reports.services import leader_report, unit_report
 from omstil.responses.models import Comment
 from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
@@ -33,7 +34,9 @@ def leader_context(round_: Round, employee_id: str, language: str) -> dict[str, 
         gap = None
         if employee.get("mean") is not None and own.get("mean") is not None:
             gap = round(own["mean"] - employee["mean"], 1)
-        sections[-1]["items"].append({**item, "gap": gap})
+        # A gap inside the uncertainty of the employees' mean may be chance.
+        uncertain = gap is not None and abs(gap) < (employee.get("margin") or 0)
+        sections[-1]["items"].append({**item, "gap": gap, "gap_uncertain": uncertain})
     return {
         "report": data,
         "sections": sections,
@@ -42,6 +45,8 @@ def leader_context(round_: Round, employee_id: str, language: str) -> dict[str, 
         "language": language,
         "comments": employee_comments(leader),
         "comment_threshold": comment_threshold(round_),
+        "min_other_leaders": MIN_OTHER_LEADERS,
+        "anonymity": round_.anonymity_text.get(language) or round_.anonymity_text.get("da", ""),
     }
 
 
@@ -87,18 +92,38 @@ def leader_pdf(
     return pdf
 
 
-def unit_html(round_: Round, unit_path: str, language: str = "da") -> str:
-    """A unit report as one self-contained HTML document (the PDF's source)."""
+def heat_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The heat map of a unit report as rows: one per statement, one cell per column."""
+    return [
+        {
+            "text": item["text"],
+            "cells": [column["items"][item["key"]] for column in report["sub_units"]],
+        }
+        for item in report["items"]
+    ]
+
+
+def unit_html(
+    round_: Round, unit_path: str, language: str = "da", report: dict[str, Any] | None = None
+) -> str:
+    """A unit report as one self-contained HTML document (the PDF's source).
+
+    `report` is the report as its viewer may see it (`services.unit_report`); by default the
+    operator's, with everything.
+    """
     with translation.override(language):
+        data = report if report is not None else unit_report(round_, unit_path, language)
         return render_to_string(
             "reports/unit_print.html",
-            {"report": unit_report(round_, unit_path, language), "language": language},
+            {"report": data, "heat": heat_rows(data), "language": language},
         )
 
 
-def unit_pdf(round_: Round, unit_path: str, language: str = "da") -> bytes:
-    """A unit report as a PDF."""
+def unit_pdf(
+    round_: Round, unit_path: str, language: str = "da", report: dict[str, Any] | None = None
+) -> bytes:
+    """A unit report as a PDF, with the same figures as the page."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=unit_html(round_, unit_path, language)).write_pdf()
+    pdf: bytes = HTML(string=unit_html(round_, unit_path, language, report)).write_pdf()
     return pdf

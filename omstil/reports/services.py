@@ -1,9 +1,15 @@
 """The leader's report and the unit report of a round, as data (CONTRACT.md's JSON)."""
 
+from collections.abc import Hashable
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from omstil.organisations.models import PATH_SEPARATOR
+from omstil.reports.access import UnitAccess, leaders_in, unit_access
+from omstil.reports.comparisons import comparisons
 from omstil.reports.figures import RoundFigures, compute, figure_json, leader_key, unit_key
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.models import EvaluatedLeader, Invitation, Round
@@ -57,21 +63,14 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
         )
     figures = compute(round_)
     items = _items(figures, leader_key(employee_id), language)
+    compared = comparisons(round_)
+    for item in items:
+        item["comparisons"] = compared.for_leader(employee_id, item["key"])
     previous = previous_round(round_, employee_id)
     if previous is not None:
-        before = compute(previous)
         # Only the employees' figures: the previous round's own and superior answers were given
         # under that round's policy, and a change would let them be worked out.
-        for item in items:
-            figure = item["groups"].get("employee")
-            if figure is None:
-                continue
-            old = figure_json(before.group(leader_key(employee_id), "employee", item["key"]))
-            figure["change"] = (
-                None
-                if figure["mean"] is None or old["mean"] is None
-                else round(figure["mean"] - old["mean"], 2)
-            )
+        _add_change(items, compute(previous), leader_key(employee_id))
     return {
         "round": round_.pk,
         "min_group_size": round_.min_group_size,
@@ -84,6 +83,21 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
         "response_rate": _response_rate(Invitation.objects.filter(round=round_, leader=leader)),
         "items": items,
     }
+
+
+def _change(now: dict[str, Any], before: dict[str, Any]) -> float | None:
+    if now["mean"] is None or before["mean"] is None:
+        return None
+    return round(float(now["mean"]) - float(before["mean"]), 2)
+
+
+def _add_change(items: list[dict[str, Any]], before: RoundFigures, cell: Hashable) -> None:
+    """The change in the employees' mean since `before`, where both figures are shown."""
+    for item in items:
+        figure = item["groups"].get("employee")
+        if figure is not None:
+            old = figure_json(before.group(cell, "employee", item["key"]))
+            figure["change"] = _change(figure, old)
 
 
 def previous_round(round_: Round, employee_id: str) -> Round | None:
@@ -100,26 +114,121 @@ def previous_round(round_: Round, employee_id: str) -> Round | None:
     )
 
 
-def unit_report(round_: Round, unit_path: str, language: str = "da") -> dict[str, Any]:
-    """A unit and everything below it: the answers about all its leaders, pooled by rater group."""
-    leaders = [
-        leader
-        for leader in EvaluatedLeader.objects.filter(round=round_)
-        if leader.unit_path == unit_path or leader.unit_path.startswith(unit_path + " / ")
-    ]
+def previous_unit_round(round_: Round, unit_path: str) -> Round | None:
+    """The organisation's latest closed round before this one that evaluated leaders in the unit."""
+    return (
+        Round.objects.filter(
+            Q(leaders__unit_path=unit_path)
+            | Q(leaders__unit_path__startswith=unit_path + PATH_SEPARATOR),
+            organisation=round_.organisation_id,
+            status=Round.Status.CLOSED,
+            opens_on__lt=round_.opens_on,
+        )
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+
+
+def unit_report(
+    round_: Round,
+    unit_path: str,
+    language: str = "da",
+    *,
+    viewer: AbstractBaseUser | AnonymousUser | None = None,
+) -> dict[str, Any]:
+    """A unit and everything below it: the answers about all its leaders, pooled by rater group.
+
+    With a heat map of the employees' means per statement × the units right below (and the unit's
+    own leaders), and the change since the previous round that evaluated leaders in the unit.
+    `viewer` None is an operator at the command line, who sees everything; anyone else sees what
+    `access.unit_access` allows, in this round and in the previous one.
+    """
+    leaders = leaders_in(round_, unit_path)
     if not leaders:
         raise ReportUnavailable(
             _("Ingen ledere i “%(unit)s” er evalueret i runde %(round)s.")
             % {"unit": unit_path, "round": round_.pk}
         )
+    full = UnitAccess(named=True)
+    access = full if viewer is None else unit_access(viewer, round_, unit_path)
+    if access is None:
+        raise ReportUnavailable(_("Du har ikke adgang til denne rapport."))
     figures = compute(round_)
+    items = _items(figures, unit_key(unit_path), language)
+    columns = _columns(leaders, unit_path, access)
+    previous = previous_unit_round(round_, unit_path)
+    before_access = None
+    if previous is not None:
+        before_access = full if viewer is None else unit_access(viewer, previous, unit_path)
+    before = compute(previous) if previous is not None and before_access is not None else None
+    if before is not None:
+        _add_change(items, before, unit_key(unit_path))
+    for column in columns:
+        cells: dict[str, Any] = {}
+        for item in items:
+            if not column["shown"]:
+                cells[item["key"]] = None
+                continue
+            figure = figure_json(figures.group(column["cell"], "employee", item["key"]))
+            if before is not None and before_access is not None:
+                shown_before = column["kind"] == "leader" or before_access.may_show(column["unit"])
+                if shown_before:
+                    old = figure_json(before.group(column["cell"], "employee", item["key"]))
+                    figure["change"] = _change(figure, old)
+            cells[item["key"]] = figure
+        column["items"] = cells
     return {
         "round": round_.pk,
         "min_group_size": round_.min_group_size,
         "unit": unit_path,
         "leaders": len(leaders),
+        "named_leaders": access.named,
+        "previous_round": previous.pk if before is not None and previous is not None else None,
         "response_rate": _response_rate(
             Invitation.objects.filter(round=round_, leader__in=leaders)
         ),
-        "items": _items(figures, unit_key(unit_path), language),
+        "items": items,
+        "sub_units": [
+            {key: value for key, value in column.items() if key != "cell"} for column in columns
+        ],
     }
+
+
+def _columns(
+    leaders: list[EvaluatedLeader], unit_path: str, access: UnitAccess
+) -> list[dict[str, Any]]:
+    """The heat map's columns: the unit's own leaders (only by name for those who may see
+    them), then each unit right below it, shown if `access` allows it."""
+    columns: list[dict[str, Any]] = []
+    if access.named:
+        for leader in leaders:
+            if leader.unit_path == unit_path:
+                columns.append(
+                    {
+                        "kind": "leader",
+                        "label": leader.name,
+                        "employee_id": leader.employee_id,
+                        "unit": leader.unit_path,
+                        "cell": leader_key(leader.employee_id),
+                        "shown": True,
+                    }
+                )
+    prefix = unit_path + PATH_SEPARATOR
+    children = sorted(
+        {
+            prefix + leader.unit_path[len(prefix) :].split(PATH_SEPARATOR)[0]
+            for leader in leaders
+            if leader.unit_path.startswith(prefix)
+        }
+    )
+    for child in children:
+        columns.append(
+            {
+                "kind": "unit",
+                "label": child.split(PATH_SEPARATOR)[-1],
+                "unit": child,
+                "cell": unit_key(child),
+                "shown": access.may_show(child),
+            }
+        )
+    return columns

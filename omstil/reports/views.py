@@ -11,14 +11,9 @@ from django.views.decorators.http import require_POST
 
 from omstil.accounts.models import User
 from omstil.core.i18n import active_language
-from omstil.reports.access import (
-    can_get_all_leader_reports,
-    can_see_leader_report,
-    can_see_unit_report,
-)
-from omstil.reports.figures import compute, figure_json, leader_key, unit_key
+from omstil.reports.access import can_get_all_leader_reports, can_see_leader_report
 from omstil.reports.models import ReportArchive
-from omstil.reports.rendering import leader_context, leader_pdf
+from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
 from omstil.reports.services import ReportUnavailable, unit_report
 from omstil.reports.tasks import build_leader_archive
 from omstil.rounds.models import EvaluatedLeader, Round
@@ -57,59 +52,24 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     """A unit and everything below it, with a heat map of statements × sub-units."""
     path = request.GET.get("enhed", "")
     round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
-    if round_ is None or not path or not can_see_unit_report(request.user, round_, path):
+    if round_ is None or not path or round_.status != Round.Status.CLOSED:
         raise Http404(path)
     language = active_language()
     try:
-        data = unit_report(round_, path, language)
+        data = unit_report(round_, path, language, viewer=request.user)
     except ReportUnavailable:
+        # Not evaluated and not allowed look the same: neither reveals whether the unit exists.
         raise Http404(path) from None
-    figures = compute(round_)
-    leaders = list(EvaluatedLeader.objects.filter(round=round_))
-    prefix = path + " / "
-    children = sorted(
-        {
-            prefix + leader.unit_path[len(prefix) :].split(" / ")[0]
-            for leader in leaders
-            if leader.unit_path.startswith(prefix)
-        }
-    )
-    own = [leader for leader in leaders if leader.unit_path == path]
-    columns: list[dict[str, object]] = []
-    for leader in own:
-        # The viewer may see every leader in the unit (can_see_unit_report), so every column.
-        visible = True
-        columns.append(
-            {"label": leader.name, "cell": leader_key(leader.employee_id), "visible": visible}
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            unit_pdf(round_, path, language, data), content_type="application/pdf"
         )
-    for child in children:
-        inside = [
-            leader
-            for leader in leaders
-            if leader.unit_path == child or leader.unit_path.startswith(child + " / ")
-        ]
-        # A sub-unit with one evaluated leader shows that leader's results: only for those who
-        # may see that leader's report.
-        visible = bool(inside)
-        columns.append(
-            {"label": child.split(" / ")[-1], "cell": unit_key(child), "visible": visible}
-        )
-    heat = [
-        {
-            "text": item["text"],
-            "cells": [
-                figure_json(figures.group(column["cell"], "employee", item["key"]))
-                if column["visible"]
-                else None
-                for column in columns
-            ],
-        }
-        for item in data["items"]
-    ]
+        response["Content-Disposition"] = 'attachment; filename="enhedsrapport.pdf"'
+        return response
     return render(
         request,
         "reports/unit.html",
-        {"report": data, "round": round_, "columns": columns, "heat": heat, "path": path},
+        {"report": data, "round": round_, "path": path, "heat": heat_rows(data)},
     )
 
 

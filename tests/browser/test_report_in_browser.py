@@ -56,3 +56,35 @@ def test_hr_asks_for_the_zip_of_all_leader_reports(page: Page, live_server, clos
     expect(page.get_by_role("heading", level=1)).to_have_text("Alle lederrapporter")
     expect(page.get_by_role("status")).to_contain_text("rapporter er lavet")
     assert_accessible(page)
+
+
+def test_a_superior_follows_the_heat_map_from_unit_to_unit_over_two_rounds(
+    page: Page, live_server, transactional_db, request
+):
+    later = request.getfixturevalue("later")
+    bo = set_up_user("bo@fjordby.example", PASSWORD)
+    log_in(page, live_server.url, bo)
+    page.goto(f"{live_server.url}/rapporter/{later.pk}/enhed/?enhed=Fjordby%20Kommune%20/%20Social")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport for Fjordby Kommune / Social"
+    )
+    expect(page.get_by_role("columnheader", name="Ændring siden sidst")).to_be_visible()
+    expect(page.get_by_role("table", name="Udsagn × enheder")).to_contain_text("(+1,4)")
+    assert_accessible(page)
+    page.get_by_role("link", name="Hjemmeplejen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport for Fjordby Kommune / Social / Hjemmeplejen"
+    )
+    assert_accessible(page)
+
+
+def test_hr_without_leader_reports_sees_the_organisation_pooled(
+    page: Page, live_server, closed_in_browser
+):
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    log_in(page, live_server.url, hr)
+    page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
+    page.get_by_role("link", name="Rapport for Fjordby Kommune").click()
+    expect(page.get_by_text("kan du ikke se de enkelte lederes rapporter")).to_be_visible()
+    expect(page.get_by_role("table", name="Udsagn × enheder")).to_contain_text("vises ikke")
+    assert_accessible(page)

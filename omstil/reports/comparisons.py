@@ -1,0 +1,116 @@
+"""What a leader's figures are compared with: the organisation's and comparable leaders' averages.
+
+A comparison pools the employees' answers about other leaders. It is made only from leader
+figures that disclosure control already lets through (`figures.py` suppresses every leader and
+unit of a round together), so it is a sum of figures that may be shown, and no combination with
+it can give away a small group that the figures themselves do not. Leaders whose figures are
+hidden are left out of it, and the report says how many leaders it pools.
+
+A comparison is shown only when it pools at least `MIN_OTHER_LEADERS` leaders besides the one the
+report is about, so that it never comes close to another named leader's result.
+
+Comparable leaders are the leaders at the same level of the organisation: the same depth in the
+unit tree (a head of a department is compared with heads of departments, not with team leaders).
+"""
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from omstil.organisations.models import PATH_SEPARATOR
+from omstil.reports.figures import RoundFigures, compute, leader_key
+from omstil.rounds.models import EvaluatedLeader, Round
+
+MIN_OTHER_LEADERS = 3
+SCALE = (1, 2, 3, 4, 5)
+
+
+def level(unit_path: str) -> int:
+    """A unit's level: 1 for the top of the organisation, 2 for the units right below it, …"""
+    return unit_path.count(PATH_SEPARATOR) + 1
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Shown leader figures added together for one statement."""
+
+    distribution: tuple[int, ...]
+    leaders: frozenset[str]
+
+    @property
+    def n(self) -> int:
+        return sum(self.distribution)
+
+    def seen_from(self, employee_id: str) -> dict[str, Any] | None:
+        """The pool as seen from one leader's report, or None when it pools too few others."""
+        others = len(self.leaders - {employee_id})
+        if others < MIN_OTHER_LEADERS or not self.n:
+            return None
+        mean = sum(v * c for v, c in zip(SCALE, self.distribution, strict=True)) / self.n
+        return {"mean": round(mean, 2), "n": self.n, "leaders": len(self.leaders)}
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """Per statement: the organisation's pool and one pool per level."""
+
+    levels: dict[str, int]
+    organisation: dict[str, Pool]
+    by_level: dict[tuple[int, str], Pool]
+
+    def for_leader(self, employee_id: str, item: str) -> dict[str, Any]:
+        own_level = self.levels.get(employee_id)
+        organisation = self.organisation.get(item)
+        same_level = self.by_level.get((own_level, item)) if own_level is not None else None
+        return {
+            "organisation": organisation.seen_from(employee_id) if organisation else None,
+            "level": same_level.seen_from(employee_id) if same_level else None,
+        }
+
+
+def comparisons(round_: Round) -> Comparisons:
+    """The comparisons of a round; a closed round's are computed once per process."""
+    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
+        return _cached(round_.pk, round_.closed_at.isoformat())
+    return _compute(round_, compute(round_))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(round_id: int, closed_at: str) -> Comparisons:
+    round_ = Round.objects.get(pk=round_id)
+    return _compute(round_, compute(round_))
+
+
+def _compute(round_: Round, figures: RoundFigures) -> Comparisons:
+    levels = {
+        employee_id: level(path)
+        for employee_id, path in EvaluatedLeader.objects.filter(round=round_).values_list(
+            "employee_id", "unit_path"
+        )
+    }
+    organisation: dict[str, list[int]] = defaultdict(lambda: [0] * len(SCALE))
+    organisation_leaders: dict[str, set[str]] = defaultdict(set)
+    by_level: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0] * len(SCALE))
+    level_leaders: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for employee_id, leader_level in levels.items():
+        for item in figures.items:
+            figure = figures.group(leader_key(employee_id), "employee", item)
+            if figure.suppressed or figure.distribution is None:
+                continue
+            for index, count in enumerate(figure.distribution):
+                organisation[item][index] += count
+                by_level[(leader_level, item)][index] += count
+            organisation_leaders[item].add(employee_id)
+            level_leaders[(leader_level, item)].add(employee_id)
+    return Comparisons(
+        levels=levels,
+        organisation={
+            item: Pool(tuple(counts), frozenset(organisation_leaders[item]))
+            for item, counts in organisation.items()
+        },
+        by_level={
+            key: Pool(tuple(counts), frozenset(level_leaders[key]))
+            for key, counts in by_level.items()
+        },
+    )

@@ -1,0 +1,189 @@
+"""Comparisons beside a leader's figures, change over time in unit reports, and pooled access."""
+
+from collections import defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omstil.organisations.fictive import generate, to_csv
+from omstil.organisations.models import PATH_SEPARATOR, Organisation
+from omstil.organisations.services import import_people
+from omstil.reports.access import MIN_LEADERS, pooled_unit_paths
+from omstil.reports.comparisons import MIN_OTHER_LEADERS, level
+from omstil.reports.figures import compute, leader_key
+from omstil.reports.services import leader_report, unit_report
+from omstil.responses.models import Answer
+from omstil.responses.simulate import simulate_answers
+from omstil.rounds.models import EvaluatedLeader
+from omstil.rounds.services import close_round, open_round
+from tests.rounds_helpers import KEYS, draft_round, kommune
+
+
+@pytest.fixture
+def generated(db):
+    kommune()  # the instrument library
+    import_people("region", to_csv(generate(700, seed=11)), name="Generated")
+    round_ = draft_round(Organisation.objects.get(slug="region"))
+    open_round(round_)
+    round_.refresh_from_db()
+    simulate_answers(round_, response_rate=0.9, seed=4)
+    close_round(round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def raw_distributions(round_) -> dict[tuple[str, str], list[int]]:
+    """Every leader's employee answers per statement, counted straight from the answers."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * 5)
+    rows = Answer.objects.filter(
+        response__round=round_, response__rater_group="employee", response__submitted=True
+    ).values_list("response__leader__employee_id", "item_key", "value")
+    for employee_id, item, value in rows:
+        if value.isdigit():
+            counts[(employee_id, item)][int(value) - 1] += 1
+    return counts
+
+
+def pooled_mean(distributions: list[list[int]]) -> float:
+    total = [sum(column) for column in zip(*distributions, strict=True)]
+    return sum((value + 1) * count for value, count in enumerate(total)) / sum(total)
+
+
+def test_comparisons_pool_every_shown_leader_of_the_organisation_and_of_the_same_level(generated):
+    figures = compute(generated)
+    raw = raw_distributions(generated)
+    leaders = list(EvaluatedLeader.objects.filter(round=generated))
+    shown = {
+        (leader.employee_id, item)
+        for leader in leaders
+        for item in KEYS
+        if not figures.group(leader_key(leader.employee_id), "employee", item).suppressed
+        and raw[(leader.employee_id, item)] != [0] * 5
+    }
+    levels = {leader.employee_id: level(leader.unit_path) for leader in leaders}
+    checked = 0
+    for leader in leaders:
+        report = leader_report(generated, leader.employee_id)
+        for item in report["items"]:
+            pool = [other for other, key in shown if key == item["key"]]
+            same = [other for other in pool if levels[other] == levels[leader.employee_id]]
+            for scope, members in (("organisation", pool), ("level", same)):
+                got = item["comparisons"][scope]
+                if len(set(members) - {leader.employee_id}) < MIN_OTHER_LEADERS:
+                    assert got is None
+                    continue
+                expected = pooled_mean([raw[(member, item["key"])] for member in members])
+                assert got["mean"] == pytest.approx(expected, abs=0.005)
+                assert got["leaders"] == len(members)
+                checked += 1
+    assert checked > 50  # the generated region has enough leaders to compare at several levels
+
+
+def test_a_hidden_leader_figure_is_never_part_of_a_comparison(generated):
+    figures = compute(generated)
+    hidden = [
+        (leader.employee_id, item)
+        for leader in EvaluatedLeader.objects.filter(round=generated)
+        for item in KEYS
+        if figures.group(leader_key(leader.employee_id), "employee", item).suppressed
+    ]
+    assert hidden  # some small teams in the generated region
+    raw = raw_distributions(generated)
+    employee_id, item = hidden[0]
+    report = leader_report(generated, employee_id)
+    organisation = next(i for i in report["items"] if i["key"] == item)["comparisons"][
+        "organisation"
+    ]
+    assert organisation is not None
+    everyone = sum(sum(raw[(leader, key)]) for leader, key in raw if key == item)
+    assert organisation["n"] < everyone
+
+
+def test_the_unit_report_shows_the_change_since_the_previous_round(closed, later):
+    report = unit_report(later, "Fjordby Kommune / Social")
+    assert report["previous_round"] == closed.pk
+    first = report["items"][0]["groups"]["employee"]
+    # Before: 4, 5, 3, 4, 2 (mean 3.6); now five times 5.
+    assert first["mean"] == 5
+    assert first["change"] == pytest.approx(1.4)
+    hjemmeplejen = next(c for c in report["sub_units"] if c["label"] == "Hjemmeplejen")
+    assert hjemmeplejen["items"][KEYS[0]]["change"] == pytest.approx(1.4)
+    # A unit evaluated for the first time has nothing to compare with.
+    assert unit_report(closed, "Fjordby Kommune / Social")["previous_round"] is None
+
+
+units = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from("ABC"), min_size=0, max_size=3).map(
+            lambda parts: PATH_SEPARATOR.join(["Top", *parts])
+        ),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(units)
+def test_no_two_pooled_units_differ_by_one_leader(leaders):
+    shown = pooled_unit_paths(leaders)
+    answered = [path for path, did in leaders if did]
+
+    def inside(path: str) -> int:
+        return sum(1 for p in answered if p == path or p.startswith(path + PATH_SEPARATOR))
+
+    for path in shown:
+        assert inside(path) >= MIN_LEADERS
+        below = [
+            other
+            for other in shown
+            if other.startswith(path + PATH_SEPARATOR)
+            and not any(
+                other.startswith(middle + PATH_SEPARATOR)
+                for middle in shown
+                if middle.startswith(path + PATH_SEPARATOR)
+            )
+        ]
+        remainder = inside(path) - sum(inside(other) for other in below)
+        assert remainder != 1
+    # The organisation as a whole is kept whenever it pools enough leaders.
+    assert ("Top" in shown) == (len(answered) >= MIN_LEADERS)
+
+
+def test_the_report_and_its_pdf_source_show_the_comparisons(generated):
+    from omstil.reports.rendering import leader_html
+
+    compared = next(
+        leader.employee_id
+        for leader in EvaluatedLeader.objects.filter(round=generated)
+        if leader_report(generated, leader.employee_id)["items"][0]["comparisons"]["level"]
+    )
+    html = leader_html(generated, compared)
+    assert "Organisationen (" in html
+    assert "Samme niveau (" in html
+    assert "Eksempler" in html  # the theme's examples beside its results
+    assert "Det fik de svarende at vide, før de svarede:" in html
+    employees_only = leader_html(generated, compared, employees_only=True)
+    assert "Samme niveau (" not in employees_only
+
+
+def test_the_unit_workbook_has_the_heat_map_with_change(closed, later, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    path = tmp_path / "enhed.xlsx"
+    call_command(
+        "report", "unit", str(later.pk), "Fjordby Kommune / Social", "--format", "xlsx", "-o",
+        str(path),
+    )  # fmt: skip
+    workbook = load_workbook(path)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    first = next(row for row in rows if row[0] == KEYS[0] and row[3] == "employee")
+    assert first[5] == 5
+    assert first[14] == pytest.approx(1.4)  # the change since the previous round
+    heat = list(workbook["Udsagn × enheder"].iter_rows(values_only=True))
+    assert heat[0] == ("Udsagn (nøgle)", "Udsagn", "Bo Socialchef", "Hjemmeplejen")
+    assert heat[1][0] == KEYS[0]
+    assert heat[1][3] == 5

@@ -257,3 +257,16 @@ def test_the_employees_only_pdf_leaves_out_own_and_superior_answers(client, clos
     assert "Medarbejdere" in text
     assert "Dig selv" not in text
     assert "Overordnet leder" not in text
+
+
+def test_every_report_view_and_download_is_in_the_audit_log(client, closed, caplog):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    with caplog.at_level("INFO", logger="omstil.audit"):
+        page(client, cecilie, closed)
+        client.get(reverse("reports:leader", args=[closed.pk, "3"]), {"format": "pdf"})
+        page(client, cecilie, closed, employee_id="7")  # not hers: not found, not logged
+    lines = [r.getMessage() for r in caplog.records if r.name == "omstil.audit"]
+    assert lines == [
+        f"report.leader round={closed.pk} subject='3' format=html user={cecilie.pk}",
+        f"report.leader round={closed.pk} subject='3' format=pdf user={cecilie.pk}",
+    ]

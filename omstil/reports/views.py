@@ -1,5 +1,6 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
+import logging
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,20 @@ from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit
 from omstil.reports.services import ReportUnavailable, unit_report
 from omstil.reports.tasks import build_leader_archive
 from omstil.rounds.models import EvaluatedLeader, Round
+
+audit = logging.getLogger("omstil.audit")
+
+
+def _audit(request: HttpRequest, what: str, round_id: int, subject: str, form: str) -> None:
+    """Who saw which report, and in which form: one line in the audit log."""
+    audit.info(
+        "report.%s round=%s subject=%r format=%s user=%s",
+        what,
+        round_id,
+        subject,
+        form,
+        request.user.pk,
+    )
 
 
 @login_required
@@ -37,7 +52,11 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     )
     context = leader_context(leader.round, employee_id, language)
     context["employees_only"] = employees_only
-    if request.GET.get("format") == "pdf":
+    form = "pdf" if request.GET.get("format") == "pdf" else "html"
+    _audit(
+        request, "leader", round_id, employee_id, form + ("-employees" if employees_only else "")
+    )
+    if form == "pdf":
         response = HttpResponse(
             leader_pdf(leader.round, employee_id, language, employees_only=employees_only),
             content_type="application/pdf",
@@ -60,7 +79,9 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     except ReportUnavailable:
         # Not evaluated and not allowed look the same: neither reveals whether the unit exists.
         raise Http404(path) from None
-    if request.GET.get("format") == "pdf":
+    form = "pdf" if request.GET.get("format") == "pdf" else "html"
+    _audit(request, "unit", round_id, path, form)
+    if form == "pdf":
         response = HttpResponse(
             unit_pdf(round_, path, language, data), content_type="application/pdf"
         )
@@ -106,6 +127,7 @@ def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
     if request.GET.get("hent") and archive.status == ReportArchive.Status.DONE:
         if not Path(archive.file).is_file():
             raise Http404(archive_id)
+        _audit(request, "archive", archive.round_id, str(archive.pk), "zip")
         return FileResponse(
             open(archive.file, "rb"),
             as_attachment=True,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
     path("svar/", include("omstil.responses.urls")),
     path("rapporter/", include("omstil.reports.urls")),
+    path("udvikling/", include("omstil.development.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -202,3 +202,7 @@ def test_the_demo_has_two_closed_rounds_with_answers_and_an_open_round(env):
         ).stdout
     )
     assert report["previous_round"] is not None
+    assert any(item["comparisons"]["organisation"] for item in report["items"])
+    # A leader login whose development plans show the way from report to action.
+    login = result.stdout.split("Leder/leader:")[1].split()[0]
+    assert login.endswith("@demo-kommune.example")

@@ -42,28 +42,41 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
         and administered_organisations(user).filter(pk=round_.organisation_id).exists()
     ):
         return {leader.employee_id for leader in leaders}
+    visible: set[str] = set()
+    if policy.get("leader", True):
+        visible |= own_leader_ids(user, leaders)
+    if policy.get("superior"):
+        visible |= below(user, leaders)
+    return visible
+
+
+def own_leader_ids(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
+    """The evaluated leaders who are `user` (by the e-mail frozen with the round)."""
     email = user.email.lower()
-    me = {leader.employee_id for leader in leaders if leader.email.lower() == email}
+    return {leader.employee_id for leader in leaders if leader.email.lower() == email}
+
+
+def below(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
+    """The evaluated leaders with `user` in their superior chain, as frozen with the round."""
+    email = user.email.lower()
+    me = own_leader_ids(user, leaders)
     me |= {
         leader.superior_employee_id
         for leader in leaders
         if leader.superior_email and leader.superior_email.lower() == email
     }
-    visible: set[str] = set()
-    if policy.get("leader", True):
-        visible |= {leader.employee_id for leader in leaders if leader.email.lower() == email}
-    if policy.get("superior"):
-        by_id = {leader.employee_id: leader for leader in leaders}
-        for leader in leaders:
-            current, seen = leader.superior_employee_id, set()
-            while current and current not in seen:
-                if current in me:
-                    visible.add(leader.employee_id)
-                    break
-                seen.add(current)
-                above = by_id.get(current)
-                current = above.superior_employee_id if above else ""
-    return visible
+    by_id = {leader.employee_id: leader for leader in leaders}
+    found: set[str] = set()
+    for leader in leaders:
+        current, seen = leader.superior_employee_id, set()
+        while current and current not in seen:
+            if current in me:
+                found.add(leader.employee_id)
+                break
+            seen.add(current)
+            above = by_id.get(current)
+            current = above.superior_employee_id if above else ""
+    return found
 
 
 def can_see_leader_report(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -> bool:

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from omstil.accounts.models import User
 from omstil.core.i18n import active_language
+from omstil.development.access import plan_role
+from omstil.development.services import plan_beside_change, previous_plan
 from omstil.reports.access import can_get_all_leader_reports, can_see_leader_report
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
@@ -52,6 +54,11 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     )
     context = leader_context(leader.round, employee_id, language)
     context["employees_only"] = employees_only
+    context["plan_role"] = plan_role(request.user, leader)
+    plan = previous_plan(leader.round, employee_id)
+    if plan is not None and not employees_only and plan_role(request.user, plan.leader):
+        # The plan from the previous round beside the change on its focus statements.
+        context["previous_plan"] = plan_beside_change(plan, context["report"]["items"], language)
     form = "pdf" if request.GET.get("format") == "pdf" else "html"
     _audit(
         request, "leader", round_id, employee_id, form + ("-employees" if employees_only else "")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omstil.accounts.access import get_administered_organisation
 from omstil.accounts.models import User
+from omstil.development.services import plan_counts
 from omstil.organisations.models import Organisation
 from omstil.rounds import services
 from omstil.rounds.forms import RATER_CHOICES, RoundForm
@@ -100,6 +101,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
             "anonymity": anonymity,
             "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
             "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],
+            "plan_counts": plan_counts(round_) if round_.status == Round.Status.CLOSED else None,
             "report_units": sorted(
                 {
                     path.split(" / ")[0]

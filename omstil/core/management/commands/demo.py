@@ -55,6 +55,9 @@ class Command(BaseCommand):
             set_up_user(DEMO_SYSTEM_ADMIN, password, name="Systemadministrator", system_admin=True)
             set_up_user(DEMO_HR, password, name="Hanne Rasmussen (HR)", admin_of=organisation)
         try_link = self._rounds(organisation)
+        from omstil.development.demo import demo_plans
+
+        leader_login = demo_plans(organisation, password) or "–"
         self.stdout.write(
             "\n".join(
                 [
@@ -62,6 +65,7 @@ class Command(BaseCommand):
                     "Omstil-demoen er klar / The Omstil demo is ready",
                     "  Åbn / open:   http://127.0.0.1:8000/",
                     f"  HR:           {DEMO_HR}",
+                    f"  Leder/leader: {leader_login}",
                     f"  System admin: {DEMO_SYSTEM_ADMIN}",
                     f"  Adgangskode / password: {password}",
                     "  Svar som medarbejder i den åbne runde / answer as an employee:",

@@ -180,10 +180,12 @@ class Command(OmstilCommand):
             )
 
     def handle_tick(self, **options: Any) -> None:
+        from omstil.development.services import send_action_reminders
         from omstil.organisations.services import purge_pending_imports
         from omstil.rounds.tasks import queue_all_owed
 
         reminded = services.send_due_reminders()
+        plan_reminders = send_action_reminders()
         closed = services.close_due_rounds()
         resumed = queue_all_owed()
         purged = purge_pending_imports()
@@ -194,10 +196,14 @@ class Command(OmstilCommand):
                     "closed": closed,
                     "rounds_with_owed_email": resumed,
                     "pending_imports_deleted": purged,
+                    "plan_reminders": plan_reminders,
                 }
             )
             return
         self.stdout.write(
-            _("Påmindelser: %(reminded)s runder. Lukket: %(closed)s runder.")
-            % {"reminded": len(reminded), "closed": len(closed)}
+            _(
+                "Påmindelser: %(reminded)s runder. Lukket: %(closed)s runder. "
+                "Påmindelser om udviklingsplaner: %(plans)s."
+            )
+            % {"reminded": len(reminded), "closed": len(closed), "plans": plan_reminders}
         )

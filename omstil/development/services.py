@@ -1,0 +1,263 @@
+"""Development plans: focus, actions, progress, comments, reminders, and HR's counts."""
+
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.core.tasks import send_email
+from omstil.development.models import MAX_FOCUS, Action, DevelopmentPlan, Focus, PlanComment
+from omstil.organisations.models import Person
+from omstil.reports.services import previous_round
+from omstil.responses.questionnaire import build_pages
+from omstil.rounds.models import EvaluatedLeader, Round
+
+audit = logging.getLogger("omstil.audit")
+
+# A reminder goes out this many days before an action's deadline (once per action).
+REMIND_DAYS_BEFORE = 7
+
+
+class PlanInvalid(Exception):
+    """The change was refused; `errors` say why, in the active language."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def statements(round_: Round, language: str) -> list[tuple[str, str, str]]:
+    """The round's statements as (key, theme, the employees' wording), in questionnaire order."""
+    return [
+        (statement.key, page.title, statement.text)
+        for page in build_pages(round_, "employee", language)
+        for statement in page.statements
+    ]
+
+
+def plan_for(leader: EvaluatedLeader) -> DevelopmentPlan | None:
+    return DevelopmentPlan.objects.filter(leader=leader).first()
+
+
+@transaction.atomic
+def set_focus(
+    leader: EvaluatedLeader, item_keys: list[str], competences: list[str], language: str = "da"
+) -> DevelopmentPlan:
+    """Replace the plan's focus with 1–3 statements of the round and competences in words."""
+    known = {key for key, _theme, _text in statements(leader.round, language)}
+    competences = [text.strip() for text in competences if text.strip()]
+    errors = []
+    unknown = [key for key in item_keys if key not in known]
+    if unknown:
+        errors.append(_("Udsagnet findes ikke i runden: %(keys)s.") % {"keys": ", ".join(unknown)})
+    chosen = len(dict.fromkeys(item_keys)) + len(competences)
+    if not 1 <= chosen <= MAX_FOCUS:
+        errors.append(
+            _("Vælg mellem 1 og %(maximum)s fokuspunkter (du valgte %(chosen)s).")
+            % {"maximum": MAX_FOCUS, "chosen": chosen}
+        )
+    if any(len(text) > 200 for text in competences):
+        errors.append(_("En kompetence må højst fylde 200 tegn."))
+    if errors:
+        raise PlanInvalid(errors)
+    plan, _created = DevelopmentPlan.objects.get_or_create(round=leader.round, leader=leader)
+    plan.focus.all().delete()
+    Focus.objects.bulk_create(
+        [
+            Focus(plan=plan, item_key=key, position=position)
+            for position, key in enumerate(dict.fromkeys(item_keys), start=1)
+        ]
+        + [
+            Focus(plan=plan, competence=text, position=position)
+            for position, text in enumerate(competences, start=len(dict.fromkeys(item_keys)) + 1)
+        ]
+    )
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+@transaction.atomic
+def add_action(leader: EvaluatedLeader, text: str, owner: str, deadline: date | None) -> Action:
+    """A concrete action with an owner and a deadline; the plan must have its focus first."""
+    plan = plan_for(leader)
+    errors = []
+    if plan is None or not plan.focus.exists():
+        errors.append(_("Vælg dine fokuspunkter, før du skriver handlinger."))
+    if not text.strip():
+        errors.append(_("Skriv, hvad handlingen går ud på."))
+    if not owner.strip():
+        errors.append(_("Skriv, hvem der er ansvarlig for handlingen."))
+    if deadline is None:
+        errors.append(_("Angiv en frist for handlingen."))
+    elif deadline < date.today():
+        errors.append(_("Fristen kan ikke ligge før i dag."))
+    if errors:
+        raise PlanInvalid(errors)
+    assert plan is not None
+    assert deadline is not None
+    action = Action.objects.create(
+        plan=plan, text=text.strip()[:1000], owner=owner.strip()[:200], deadline=deadline
+    )
+    plan.save(update_fields=["updated_at"])
+    return action
+
+
+@transaction.atomic
+def set_progress(action: Action, progress: str) -> None:
+    if progress not in Action.Progress.values:
+        raise PlanInvalid([_("Ukendt status for handlingen.")])
+    Action.objects.filter(pk=action.pk).update(progress=progress)
+    action.plan.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def delete_action(action: Action) -> None:
+    plan = action.plan
+    action.delete()
+    plan.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def add_comment(leader: EvaluatedLeader, author: User, text: str) -> PlanComment:
+    plan = plan_for(leader)
+    errors = []
+    if plan is None:
+        errors.append(_("Der er ingen udviklingsplan at kommentere endnu."))
+    if not text.strip():
+        errors.append(_("Skriv en kommentar."))
+    if errors:
+        raise PlanInvalid(errors)
+    assert plan is not None
+    return PlanComment.objects.create(
+        plan=plan, author=author, author_name=author.name or author.email, text=text.strip()[:2000]
+    )
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """How many plans a round has and how far their actions have come: counts only."""
+
+    leaders: int
+    plans: int
+    actions: dict[str, int]
+
+    @property
+    def total_actions(self) -> int:
+        return sum(self.actions.values())
+
+
+def plan_counts(round_: Round) -> PlanCounts:
+    by_progress = dict(
+        Action.objects.filter(plan__round=round_)
+        .values_list("progress")
+        .annotate(count=Count("pk"))
+        .values_list("progress", "count")
+    )
+    return PlanCounts(
+        leaders=EvaluatedLeader.objects.filter(round=round_).count(),
+        plans=DevelopmentPlan.objects.filter(round=round_, focus__isnull=False).distinct().count(),
+        actions={progress: by_progress.get(progress, 0) for progress in Action.Progress.values},
+    )
+
+
+def previous_plan(round_: Round, employee_id: str) -> DevelopmentPlan | None:
+    """The leader's plan from the previous round that evaluated them, if they made one."""
+    before = previous_round(round_, employee_id)
+    if before is None:
+        return None
+    return (
+        DevelopmentPlan.objects.filter(round=before, leader__employee_id=employee_id)
+        .prefetch_related("focus", "actions")
+        .first()
+    )
+
+
+def plan_beside_change(
+    plan: DevelopmentPlan, items: list[dict[str, Any]], language: str
+) -> dict[str, Any]:
+    """The previous plan's focus with the change on its statements in this round's report."""
+    by_key = {item["key"]: item for item in items}
+    focus = []
+    for point in plan.focus.all():
+        if point.item_key:
+            item = by_key.get(point.item_key)
+            employee = item["groups"].get("employee", {}) if item else {}
+            focus.append(
+                {
+                    "text": item["text"] if item else point.item_key,
+                    "mean": employee.get("mean"),
+                    "change": employee.get("change"),
+                    "in_round": item is not None,
+                }
+            )
+        else:
+            focus.append({"text": point.competence, "competence": True})
+    actions = list(plan.actions.all())
+    return {
+        "round": plan.round,
+        "focus": focus,
+        "actions": actions,
+        "done": sum(1 for action in actions if action.progress == Action.Progress.DONE),
+    }
+
+
+def send_action_reminders(today: date | None = None) -> int:
+    """E-mail leaders about actions due within `REMIND_DAYS_BEFORE` days; once per action."""
+    today = today or date.today()
+    due = Action.objects.filter(
+        reminded_on__isnull=True,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+    ).exclude(progress=Action.Progress.DONE)
+    sent = 0
+    for action_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            action = (
+                Action.objects.select_for_update()
+                .select_related("plan__leader__round", "plan__leader__person")
+                .filter(pk=action_id, reminded_on__isnull=True)
+                .first()
+            )
+            if action is None:
+                continue
+            leader = action.plan.leader
+            email = leader.email or leader.person.email
+            if not email:
+                continue
+            Action.objects.filter(pk=action.pk).update(reminded_on=today)
+            message = _reminder(action, leader.person)
+            transaction.on_commit(functools.partial(send_email.enqueue, [email], *message))
+            sent += 1
+    if sent:
+        audit.info("plan.reminders sent=%s", sent)
+    return sent
+
+
+def _reminder(action: Action, person: Person) -> tuple[str, str, str]:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    language = person.language if person.language in ("da", "en") else "da"
+    leader = action.plan.leader
+    with translation.override(language):
+        context = {
+            "action": action,
+            "leader": leader,
+            "round": leader.round,
+            "url": settings.BASE_URL
+            + reverse("development:plan", args=[leader.round_id, leader.employee_id]),
+        }
+        subject = _("Frist for en handling i din udviklingsplan: %(deadline)s") % {
+            "deadline": action.deadline.isoformat()
+        }
+        text = render_to_string("development/email/reminder.txt", context)
+        html = render_to_string("development/email/reminder.html", context)
+    return subject, text, html

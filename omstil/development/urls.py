@@ -1,0 +1,25 @@
+"""URLs of the dialogue and development plan pages."""
+
+from django.urls import path
+
+from omstil.development import views
+
+app_name = "development"
+base = "<int:round_id>/<str:employee_id>/"
+urlpatterns = [
+    path(base + "dialog/", views.dialogue_page, name="dialogue"),
+    path(base + "plan/", views.plan_page, name="plan"),
+    path(base + "plan/fokus/", views.plan_focus, name="plan_focus"),
+    path(base + "plan/handlinger/", views.plan_action, name="plan_action"),
+    path(
+        base + "plan/handlinger/<int:action_id>/status/",
+        views.plan_progress,
+        name="plan_progress",
+    ),
+    path(
+        base + "plan/handlinger/<int:action_id>/slet/",
+        views.plan_delete_action,
+        name="plan_delete_action",
+    ),
+    path(base + "plan/kommentarer/", views.plan_comment, name="plan_comment"),
+]

@@ -1,0 +1,208 @@
+"""Dialogue pages and the development plan page."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omstil.accounts.models import User
+from omstil.core.i18n import active_language
+from omstil.development import services
+from omstil.development.access import Role, plan_role
+from omstil.development.dialogue import dialogue
+from omstil.development.forms import ActionForm, CommentForm, FocusForm, ProgressForm
+from omstil.development.models import Action
+from omstil.reports.access import can_see_leader_report
+from omstil.rounds.models import EvaluatedLeader
+
+audit = logging.getLogger("omstil.audit")
+
+
+def _leader(round_id: int, employee_id: str) -> EvaluatedLeader:
+    leader = (
+        EvaluatedLeader.objects.select_related("round__organisation")
+        .filter(round_id=round_id, employee_id=employee_id)
+        .first()
+    )
+    if leader is None:
+        raise Http404(employee_id)
+    return leader
+
+
+@login_required
+def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    """The agenda for the talk with the superior and the guide for the employee meeting."""
+    leader = _leader(round_id, employee_id)
+    if not can_see_leader_report(request.user, leader):
+        raise Http404(employee_id)
+    language = active_language()
+    context = {
+        **dialogue(leader.round, employee_id, language),
+        "leader": leader,
+        "round": leader.round,
+        "language": language,
+    }
+    audit.info("dialogue.view round=%s subject=%r user=%s", round_id, employee_id, request.user.pk)
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        with translation.override(language):
+            html = render_to_string("development/dialogue_print.html", context)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="dialog-{employee_id}.pdf"'
+        return response
+    return render(request, "development/dialogue.html", context)
+
+
+def _plan_context(
+    request: HttpRequest, leader: EvaluatedLeader, role: Role, **forms: object
+) -> dict[str, object]:
+    language = active_language()
+    statements = services.statements(leader.round, language)
+    plan = services.plan_for(leader)
+    texts = {key: text for key, _theme, text in statements}
+    focus = list(plan.focus.all()) if plan else []
+    chosen = [point.item_key for point in focus if point.item_key]
+    competence = next((point.competence for point in focus if point.competence), "")
+    return {
+        "leader": leader,
+        "round": leader.round,
+        "role": role,
+        "plan": plan,
+        "focus": [
+            {
+                "text": texts.get(point.item_key, point.item_key)
+                if point.item_key
+                else point.competence
+            }
+            for point in focus
+        ],
+        "actions": [
+            (action, ProgressForm(initial={"progress": action.progress}, prefix=f"a{action.pk}"))
+            for action in (plan.actions.all() if plan else [])
+        ],
+        "comments": list(plan.comments.all()) if plan else [],
+        "focus_form": forms.get("focus_form")
+        or FocusForm(
+            initial={"items": chosen, "competence": competence},
+            choices=[(key, text) for key, _theme, text in statements],
+        ),
+        "action_form": forms.get("action_form") or ActionForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "errors": forms.get("errors") or [],
+    }
+
+
+@login_required
+def plan_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    leader = _leader(round_id, employee_id)
+    role = plan_role(request.user, leader)
+    if role is None:
+        raise Http404(employee_id)
+    return render(request, "development/plan.html", _plan_context(request, leader, role))
+
+
+def _refused(
+    request: HttpRequest, leader: EvaluatedLeader, role: Role, errors: list[str], **forms: object
+) -> HttpResponse:
+    context = _plan_context(request, leader, role, errors=errors, **forms)
+    return render(request, "development/plan.html", context, status=400)
+
+
+def _owner(request: HttpRequest, round_id: int, employee_id: str) -> EvaluatedLeader:
+    leader = _leader(round_id, employee_id)
+    if plan_role(request.user, leader) != Role.OWNER:
+        raise Http404(employee_id)
+    return leader
+
+
+@require_POST
+@login_required
+def plan_focus(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    leader = _owner(request, round_id, employee_id)
+    language = active_language()
+    choices = [(key, text) for key, _theme, text in services.statements(leader.round, language)]
+    form = FocusForm(request.POST, choices=choices)
+    if not form.is_valid():
+        return _refused(request, leader, Role.OWNER, [], focus_form=form)
+    try:
+        services.set_focus(
+            leader, form.cleaned_data["items"], [form.cleaned_data["competence"]], language
+        )
+    except services.PlanInvalid as exc:
+        return _refused(request, leader, Role.OWNER, exc.errors, focus_form=form)
+    messages.success(request, _("Dine fokuspunkter er gemt."))
+    return redirect("development:plan", round_id, employee_id)
+
+
+@require_POST
+@login_required
+def plan_action(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    leader = _owner(request, round_id, employee_id)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, leader, Role.OWNER, [], action_form=form)
+    data = form.cleaned_data
+    try:
+        services.add_action(leader, data["text"], data["owner"], data["deadline"])
+    except services.PlanInvalid as exc:
+        return _refused(request, leader, Role.OWNER, exc.errors, action_form=form)
+    messages.success(request, _("Handlingen er tilføjet."))
+    return redirect("development:plan", round_id, employee_id)
+
+
+def _action(leader: EvaluatedLeader, action_id: int) -> Action:
+    action = Action.objects.select_related("plan").filter(pk=action_id, plan__leader=leader).first()
+    if action is None:
+        raise Http404(action_id)
+    return action
+
+
+@require_POST
+@login_required
+def plan_progress(
+    request: HttpRequest, round_id: int, employee_id: str, action_id: int
+) -> HttpResponse:
+    leader = _owner(request, round_id, employee_id)
+    action = _action(leader, action_id)
+    form = ProgressForm(request.POST, prefix=f"a{action.pk}")
+    if not form.is_valid():
+        return _refused(request, leader, Role.OWNER, [_("Ukendt status for handlingen.")])
+    services.set_progress(action, form.cleaned_data["progress"])
+    messages.success(request, _("Status er opdateret."))
+    return redirect("development:plan", round_id, employee_id)
+
+
+@require_POST
+@login_required
+def plan_delete_action(
+    request: HttpRequest, round_id: int, employee_id: str, action_id: int
+) -> HttpResponse:
+    leader = _owner(request, round_id, employee_id)
+    services.delete_action(_action(leader, action_id))
+    messages.success(request, _("Handlingen er slettet."))
+    return redirect("development:plan", round_id, employee_id)
+
+
+@require_POST
+@login_required
+def plan_comment(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    leader = _leader(round_id, employee_id)
+    role = plan_role(request.user, leader)
+    if role is None or not isinstance(request.user, User):
+        raise Http404(employee_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, leader, role, [], comment_form=form)
+    try:
+        services.add_comment(leader, request.user, form.cleaned_data["text"])
+    except services.PlanInvalid as exc:
+        return _refused(request, leader, role, exc.errors, comment_form=form)
+    messages.success(request, _("Din kommentar er gemt."))
+    return redirect("development:plan", round_id, employee_id)

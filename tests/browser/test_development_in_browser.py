@@ -1,0 +1,57 @@
+"""From report to action in Chromium: dialogue, development plan; axe-core finds no violation."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from omstil.accounts.services import set_up_user
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def closed_in_browser(transactional_db, request):
+    return request.getfixturevalue("closed")
+
+
+def test_a_leader_goes_from_report_to_dialogue_and_plan(page: Page, live_server, closed_in_browser):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    log_in(page, live_server.url, cecilie)
+    page.goto(f"{live_server.url}/rapporter/{closed_in_browser.pk}/leder/3/")
+    page.get_by_role("link", name="Dagsorden og mødeguide").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dialog om rapporten for Cecilie Ærø")
+    assert_accessible(page)
+    page.get_by_role("link", name="Din udviklingsplan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Udviklingsplan for Cecilie Ærø")
+    assert_accessible(page)
+    page.get_by_label("Eller en kompetence med dine egne ord").fill("Data i hverdagen")
+    page.get_by_role("button", name="Gem fokuspunkter").press("Enter")
+    expect(page.get_by_text("Dine fokuspunkter er gemt.")).to_be_visible()
+    page.get_by_label("Handling").fill("Fælles gennemgang af nye it-systemer")
+    page.get_by_label("Ansvarlig").fill("Cecilie")
+    page.get_by_label("Frist").fill((date.today() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Tilføj handlingen").press("Enter")
+    expect(page.get_by_role("table", name="Handlinger")).to_contain_text("Fælles gennemgang")
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Development plan for Cecilie Ærø")
+    assert_accessible(page)
+
+
+def test_the_superior_comments_on_the_plan(page: Page, live_server, closed_in_browser):
+    from omstil.development import services
+    from omstil.rounds.models import EvaluatedLeader
+
+    leader = EvaluatedLeader.objects.get(round=closed_in_browser, employee_id="3")
+    services.set_focus(leader, [], ["Data i hverdagen"])
+    bo = set_up_user("bo@fjordby.example", PASSWORD, name="Bo Socialchef")
+    log_in(page, live_server.url, bo)
+    page.goto(f"{live_server.url}/udvikling/{closed_in_browser.pk}/3/plan/")
+    page.get_by_label("Din kommentar").fill("Godt valg. Lad os tale om det.")
+    page.get_by_role("button", name="Gem kommentaren").click()
+    expect(page.get_by_text("Godt valg. Lad os tale om det.")).to_be_visible()
+    expect(page.get_by_role("button", name="Gem fokuspunkter")).to_have_count(0)
+    assert_accessible(page)

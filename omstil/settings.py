@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "omstil.rounds",
     "omstil.responses",
     "omstil.reports",
+    "omstil.selfassessment",
     "omstil.development",
     "django_tasks_db",
     "django.contrib.admin",

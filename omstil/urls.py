@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisationer/", include("omstil.organisations.urls")),
     path("organisationer/", include("omstil.rounds.urls")),
     path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
+    path("selvvurdering/", include("omstil.selfassessment.urls")),
     path("svar/", include("omstil.responses.urls")),
     path("rapporter/", include("omstil.reports.urls")),
     path("udvikling/", include("omstil.development.urls")),

@@ -19,6 +19,7 @@ from omstil.responses.simulate import simulate_answers
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation, Round
 from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+from omstil.selfassessment.demo import demo_self_assessments
 
 DEMO_ORGANISATION = ("demo-kommune", "Demo Kommune")
 DEMO_SYSTEM_ADMIN = "admin@omstil.example"
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         from omstil.development.demo import demo_plans
 
         leader_login = demo_plans(organisation, password) or "–"
+        demo_self_assessments(leader_login)
         self.stdout.write(
             "\n".join(
                 [

@@ -1,0 +1,1 @@
+"""Private self-assessments (selvvurderinger) that a leader takes for their own reflection."""

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "omstil.selfassessment",
     "omstil.development",
     "django_tasks_db",
+    "omstil.programmes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),
     path("organisationer/", include("omstil.rounds.urls")),
+    path("organisationer/", include("omstil.programmes.urls")),
     path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
     path("selvvurdering/", include("omstil.selfassessment.urls")),
     path("svar/", include("omstil.responses.urls")),

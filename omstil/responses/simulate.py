@@ -6,6 +6,7 @@ than their employees do, a few "Ved ikke" and fewer "Ønsker ikke at oplyse".
 """
 
 import random
+from collections.abc import Mapping
 
 from omstil.responses.questionnaire import build_pages
 from omstil.responses.services import save_page
@@ -30,11 +31,17 @@ def _leader_level(employee_id: str) -> float:
 
 
 def simulate_answers(
-    round_: Round, *, response_rate: float = 0.75, seed: int = 1, shift: float = 0.0
+    round_: Round,
+    *,
+    response_rate: float = 0.75,
+    seed: int = 1,
+    shift: float = 0.0,
+    leader_shift: Mapping[str, float] | None = None,
 ) -> int:
     """Let a share of the round's invitations answer every page and submit; how many did.
 
-    `shift` moves every leader's level, as development between two rounds would.
+    `shift` moves every leader's level, as development between two rounds would;
+    `leader_shift` moves some leaders' levels further, by employee id (a programme's participants).
     """
     rng = random.Random(seed)  # noqa: S311 (fictive answers, not secrets)
     leader_level: dict[int, float] = {}
@@ -54,7 +61,10 @@ def simulate_answers(
         )
         level = leader_level.setdefault(
             invitation.leader_id,
-            _leader_level(invitation.leader.employee_id) + shift + rng.gauss(0, 0.15),
+            _leader_level(invitation.leader.employee_id)
+            + shift
+            + (leader_shift or {}).get(invitation.leader.employee_id, 0.0)
+            + rng.gauss(0, 0.15),
         )
         if invitation.rater_group == "self":
             level += SELF_OPTIMISM

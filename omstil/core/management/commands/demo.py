@@ -96,7 +96,13 @@ class Command(BaseCommand):
                 ).round
                 open_round(earlier)
                 earlier.refresh_from_db()
-                simulate_answers(earlier, response_rate=0.8, seed=year, shift=shift)
+                from omstil.programmes.demo import add_demo_programme
+
+                # Between the two rounds, a competence programme whose participants improve more.
+                extra = add_demo_programme(organisation, earlier)
+                simulate_answers(
+                    earlier, response_rate=0.8, seed=year, shift=shift, leader_shift=extra
+                )
                 close_round(earlier)
             this_year = create_round(
                 organisation,

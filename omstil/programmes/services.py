@@ -1,0 +1,472 @@
+"""Competence programmes: define, change, register attendance, and compute the effect.
+
+Every change is atomic, checks everything before it writes, takes the acting user, writes an
+audit line and raises `ProgrammeInvalid` with every problem in Danish (or the active language).
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.organisations.models import Organisation, Person
+from omstil.programmes.effect import Distribution, ItemEffect, item_effect
+from omstil.programmes.models import Attendance, Module, Participant, Programme
+from omstil.reports.comparisons import MIN_OTHER_LEADERS
+from omstil.reports.figures import RoundFigures, compute, leader_key
+from omstil.responses.questionnaire import build_pages
+from omstil.rounds.models import EvaluatedLeader, Round
+
+audit = logging.getLogger("omstil.audit")
+
+# A pool is shown only when it holds at least this many leaders: the rule of the comparisons in
+# the leader's report, so that no pool comes close to one named leader's result.
+MIN_POOL_LEADERS = MIN_OTHER_LEADERS
+
+
+class ProgrammeInvalid(Exception):
+    """The change was refused; `errors` are (form field or None, message) pairs."""
+
+    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _field, message in errors))
+        self.errors = errors
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for _field, message in self.errors]
+
+
+@dataclass
+class ProgrammeSetup:
+    """What HR decides about a programme; rounds by id, participants by employee id."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    description: str = ""
+    participants: list[str] = field(default_factory=list)
+    baseline_round: int | None = None
+    follow_up_round: int | None = None
+
+
+@dataclass
+class ModuleSetup:
+    """One module: a title, its date and what it is about."""
+
+    title: str
+    held_on: date
+    content: str = ""
+
+
+def _day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def _actor_id(actor: User | None) -> str:
+    return str(actor.pk) if actor is not None else "cli"
+
+
+def active_leaders(organisation: Organisation) -> QuerySet[Person]:
+    """The leaders who may be enrolled: the organisation's active leaders."""
+    return Person.objects.filter(organisation=organisation, is_leader=True, active=True).order_by(
+        "name", "employee_id"
+    )
+
+
+def is_locked(programme: Programme) -> bool:
+    """Participants and rounds are fixed once the follow-up round has closed.
+
+    The groups compared must not be adjusted after their results are known, and changing them
+    one leader at a time would show that leader's change in the report.
+    """
+    follow_up = programme.follow_up_round
+    return follow_up is not None and follow_up.status == Round.Status.CLOSED
+
+
+def _round(
+    organisation: Organisation, round_id: int | None, name: str, error: str
+) -> tuple[Round | None, list[tuple[str | None, str]]]:
+    if round_id is None:
+        return None, []
+    round_ = Round.objects.filter(organisation=organisation, pk=round_id).first()
+    if round_ is None:
+        return None, [(name, error)]
+    return round_, []
+
+
+def _validate(
+    organisation: Organisation, setup: ProgrammeSetup, programme: Programme | None
+) -> tuple[list[Person], Round | None, Round | None]:
+    errors: list[tuple[str | None, str]] = []
+    if not setup.name.strip():
+        errors.append(("name", _("Forløbet skal have et navn.")))
+    if setup.ends_on < setup.starts_on:
+        errors.append(("ends_on", _("Forløbet kan ikke slutte, før det begynder.")))
+    elif programme is not None:
+        for module in programme.modules.all():
+            if not setup.starts_on <= module.held_on <= setup.ends_on:
+                errors.append(
+                    (
+                        "ends_on" if module.held_on > setup.ends_on else "starts_on",
+                        _("Modulet “%(title)s” (%(date)s) ligger uden for den nye periode.")
+                        % {"title": module.title, "date": _day(module.held_on)},
+                    )
+                )
+    baseline, problems = _round(
+        organisation,
+        setup.baseline_round,
+        "baseline_round",
+        _("Førmålingen skal være en runde i organisationen."),
+    )
+    errors.extend(problems)
+    follow_up, problems = _round(
+        organisation,
+        setup.follow_up_round,
+        "follow_up_round",
+        _("Eftermålingen skal være en runde i organisationen."),
+    )
+    errors.extend(problems)
+    if baseline is not None and follow_up is not None:
+        if baseline.pk == follow_up.pk:
+            errors.append(
+                (
+                    "follow_up_round",
+                    _("Førmålingen og eftermålingen skal være to forskellige runder."),
+                )
+            )
+        elif baseline.opens_on >= follow_up.opens_on:
+            errors.append(("follow_up_round", _("Førmålingen skal åbne, før eftermålingen åbner.")))
+    wanted = list(dict.fromkeys(employee_id.strip() for employee_id in setup.participants))
+    # Leaders already enrolled stay, even if they have since left or stopped leading.
+    enrolled = (
+        {p.person.employee_id: p.person for p in programme.participants.select_related("person")}
+        if programme is not None
+        else {}
+    )
+    leaders = {person.employee_id: person for person in active_leaders(organisation)}
+    people: list[Person] = []
+    for employee_id in wanted:
+        person = enrolled.get(employee_id) or leaders.get(employee_id)
+        if person is None:
+            errors.append(
+                (
+                    "participants",
+                    _("“%(id)s” er ikke en aktiv leder i organisationen.") % {"id": employee_id},
+                )
+            )
+        else:
+            people.append(person)
+    if programme is not None and is_locked(programme):
+        if set(wanted) != set(enrolled):
+            errors.append(
+                (
+                    "participants",
+                    _(
+                        "Deltagerne kan ikke ændres, efter eftermålingen er lukket: "
+                        "sammenligningen må ikke kunne tilpasses resultaterne."
+                    ),
+                )
+            )
+        if (baseline, follow_up) != (programme.baseline_round, programme.follow_up_round):
+            errors.append(
+                (
+                    "follow_up_round",
+                    _("Runderne kan ikke ændres, efter eftermålingen er lukket."),
+                )
+            )
+    if errors:
+        raise ProgrammeInvalid(errors)
+    return people, baseline, follow_up
+
+
+def _save(
+    programme: Programme,
+    setup: ProgrammeSetup,
+    people: list[Person],
+    baseline: Round | None,
+    follow_up: Round | None,
+) -> None:
+    programme.name = setup.name.strip()
+    programme.description = setup.description.strip()
+    programme.starts_on = setup.starts_on
+    programme.ends_on = setup.ends_on
+    programme.baseline_round = baseline
+    programme.follow_up_round = follow_up
+    programme.save()
+    keep = {person.pk for person in people}
+    # Leaving the programme takes the leader's attendance with it.
+    programme.participants.exclude(person__in=keep).delete()
+    present = set(programme.participants.values_list("person_id", flat=True))
+    Participant.objects.bulk_create(
+        [
+            Participant(programme=programme, person=person)
+            for person in people
+            if person.pk not in present
+        ]
+    )
+
+
+@transaction.atomic
+def create_programme(
+    organisation: Organisation, setup: ProgrammeSetup, *, actor: User | None = None
+) -> Programme:
+    """A new programme for the organisation, with its participants and rounds."""
+    people, baseline, follow_up = _validate(organisation, setup, None)
+    programme = Programme(organisation=organisation, created_by=actor)
+    _save(programme, setup, people, baseline, follow_up)
+    audit.info(
+        "programme.create org=%s programme=%s participants=%s actor=%s",
+        organisation.slug,
+        programme.pk,
+        len(people),
+        _actor_id(actor),
+    )
+    return programme
+
+
+@transaction.atomic
+def update_programme(
+    programme: Programme, setup: ProgrammeSetup, *, actor: User | None = None
+) -> Programme:
+    """Change a programme's name, period, description, participants and rounds."""
+    programme = _for_update(programme.pk)
+    people, baseline, follow_up = _validate(programme.organisation, setup, programme)
+    _save(programme, setup, people, baseline, follow_up)
+    audit.info(
+        "programme.update programme=%s participants=%s actor=%s",
+        programme.pk,
+        len(people),
+        _actor_id(actor),
+    )
+    return programme
+
+
+def _for_update(programme_id: int) -> Programme:
+    """The programme, locked until the transaction ends: its period and participants are what
+    modules and attendance are checked against."""
+    return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+def _check_module(programme: Programme, setup: ModuleSetup) -> None:
+    errors: list[tuple[str | None, str]] = []
+    if not setup.title.strip():
+        errors.append(("title", _("Modulet skal have en titel.")))
+    if not programme.starts_on <= setup.held_on <= programme.ends_on:
+        errors.append(
+            (
+                "held_on",
+                _("Modulets dato skal ligge i forløbets periode, %(start)s–%(end)s.")
+                % {"start": _day(programme.starts_on), "end": _day(programme.ends_on)},
+            )
+        )
+    if errors:
+        raise ProgrammeInvalid(errors)
+
+
+@transaction.atomic
+def add_module(programme: Programme, setup: ModuleSetup, *, actor: User | None = None) -> Module:
+    """A new module in the programme's period."""
+    programme = _for_update(programme.pk)
+    _check_module(programme, setup)
+    module = Module.objects.create(
+        programme=programme,
+        title=setup.title.strip(),
+        held_on=setup.held_on,
+        content=setup.content.strip(),
+    )
+    audit.info(
+        "programme.module.add programme=%s module=%s actor=%s",
+        programme.pk,
+        module.pk,
+        _actor_id(actor),
+    )
+    return module
+
+
+@transaction.atomic
+def update_module(module: Module, setup: ModuleSetup, *, actor: User | None = None) -> Module:
+    """Change a module's title, date or content."""
+    _check_module(_for_update(module.programme_id), setup)
+    module.title = setup.title.strip()
+    module.held_on = setup.held_on
+    module.content = setup.content.strip()
+    module.save()
+    audit.info(
+        "programme.module.update programme=%s module=%s actor=%s",
+        module.programme_id,
+        module.pk,
+        _actor_id(actor),
+    )
+    return module
+
+
+@transaction.atomic
+def delete_module(module: Module, *, actor: User | None = None) -> None:
+    """Remove a module and its attendance."""
+    audit.info(
+        "programme.module.delete programme=%s module=%s actor=%s",
+        module.programme_id,
+        module.pk,
+        _actor_id(actor),
+    )
+    module.delete()
+
+
+@transaction.atomic
+def set_attendance(module: Module, employee_ids: list[str], *, actor: User | None = None) -> int:
+    """Record exactly these participants as having come to the module; how many came."""
+    programme = _for_update(module.programme_id)
+    participants = {
+        participant.person.employee_id: participant
+        for participant in programme.participants.select_related("person")
+    }
+    wanted = list(dict.fromkeys(employee_id.strip() for employee_id in employee_ids))
+    errors: list[tuple[str | None, str]] = []
+    for employee_id in wanted:
+        if employee_id not in participants:
+            person = Person.objects.filter(
+                organisation=programme.organisation_id, employee_id=employee_id
+            ).first()
+            errors.append(
+                (
+                    "present",
+                    _("%(name)s deltager ikke i forløbet og kan ikke registreres som mødt.")
+                    % {"name": person.name if person else f"“{employee_id}”"},
+                )
+            )
+    if errors:
+        raise ProgrammeInvalid(errors)
+    came = {participants[employee_id].pk for employee_id in wanted}
+    module.attendance.exclude(participant__in=came).delete()
+    already = set(module.attendance.values_list("participant_id", flat=True))
+    Attendance.objects.bulk_create(
+        [Attendance(module=module, participant_id=pk) for pk in came if pk not in already]
+    )
+    audit.info(
+        "programme.attendance programme=%s module=%s present=%s actor=%s",
+        module.programme_id,
+        module.pk,
+        len(came),
+        _actor_id(actor),
+    )
+    return len(came)
+
+
+def programme_rows(organisation: Organisation) -> QuerySet[Programme]:
+    """The organisation's programmes, latest first, with their participant and module counts."""
+    return organisation.programmes.annotate(
+        participant_count=Count("participants", distinct=True),
+        module_count=Count("modules", distinct=True),
+    ).order_by("-starts_on", "-pk")
+
+
+@dataclass
+class ParticipantRow:
+    """A participant and how many of the modules they came to."""
+
+    participant: Participant
+    attended: int
+
+
+def participant_rows(programme: Programme) -> list[ParticipantRow]:
+    """Every participant with their attendance count, by name."""
+    rows = (
+        programme.participants.select_related("person", "person__unit")
+        .annotate(attended=Count("attendance"))
+        .order_by("person__name", "person__employee_id")
+    )
+    return [ParticipantRow(row, row.attended) for row in rows]
+
+
+def module_rows(programme: Programme) -> list[tuple[Module, int]]:
+    """Every module with how many participants came, by date."""
+    return [
+        (module, module.came)
+        for module in programme.modules.annotate(came=Count("attendance")).order_by("held_on", "pk")
+    ]
+
+
+@dataclass
+class EffectRow:
+    """One statement of the effect report."""
+
+    key: str
+    theme: str
+    text: str
+    effect: ItemEffect
+
+
+@dataclass
+class EffectReport:
+    """The effect report of a programme, after disclosure control.
+
+    `ready` is False until both rounds are linked and closed; `rows` is empty until then.
+    """
+
+    programme: Programme
+    ready: bool
+    participants: int
+    evaluated_in_both: int
+    min_leaders: int
+    rows: list[EffectRow]
+
+
+def _employee_figures(
+    figures: RoundFigures, leaders: list[str], item: str
+) -> dict[str, Distribution | None]:
+    """Every evaluated leader's employee distribution for one statement; None where hidden."""
+    shown: dict[str, Distribution | None] = {}
+    for employee_id in leaders:
+        figure = figures.group(leader_key(employee_id), "employee", item)
+        shown[employee_id] = None if figure.suppressed else figure.distribution
+    return shown
+
+
+def programme_effect(programme: Programme, language: str = "da") -> EffectReport:
+    """Per statement: the change for participants and for the other leaders, and the difference."""
+    participants = set(programme.participants.values_list("person__employee_id", flat=True))
+    baseline, follow_up = programme.baseline_round, programme.follow_up_round
+    if (
+        baseline is None
+        or follow_up is None
+        or baseline.status != Round.Status.CLOSED
+        or follow_up.status != Round.Status.CLOSED
+    ):
+        return EffectReport(programme, False, len(participants), 0, MIN_POOL_LEADERS, [])
+    before_leaders = list(
+        EvaluatedLeader.objects.filter(round=baseline).values_list("employee_id", flat=True)
+    )
+    after_leaders = list(
+        EvaluatedLeader.objects.filter(round=follow_up).values_list("employee_id", flat=True)
+    )
+    before, after = compute(baseline), compute(follow_up)
+    asked_before = {
+        statement.key
+        for page in build_pages(baseline, "employee", language)
+        for statement in page.statements
+    }
+    rows = []
+    for page in build_pages(follow_up, "employee", language):
+        for statement in page.statements:
+            if statement.key not in asked_before:
+                continue
+            effect = item_effect(
+                _employee_figures(before, before_leaders, statement.key),
+                _employee_figures(after, after_leaders, statement.key),
+                participants,
+                MIN_POOL_LEADERS,
+            )
+            rows.append(EffectRow(statement.key, page.title, statement.text, effect))
+    return EffectReport(
+        programme,
+        True,
+        len(participants),
+        len(participants & set(before_leaders) & set(after_leaders)),
+        MIN_POOL_LEADERS,
+        rows,
+    )

@@ -1,0 +1,271 @@
+"""HR's pages for competence programmes, and the effect report as page and PDF.
+
+Only the organisation's administrators reach them; anyone else gets 404, which does not reveal
+whether the organisation or the programme exists.
+"""
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omstil.accounts.access import get_administered_organisation
+from omstil.accounts.models import User
+from omstil.core.i18n import active_language
+from omstil.organisations.models import Organisation
+from omstil.programmes import services
+from omstil.programmes.forms import AttendanceForm, ModuleForm, ProgrammeForm
+from omstil.programmes.models import Module, Programme
+from omstil.programmes.rendering import effect_context, effect_pdf
+
+audit = logging.getLogger("omstil.audit")
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+def _get_programme(request: HttpRequest, slug: str, programme_id: int) -> Programme:
+    """The programme if the user administers its organisation, else 404."""
+    organisation = get_administered_organisation(request.user, slug)
+    programme = (
+        Programme.objects.select_related("organisation", "baseline_round", "follow_up_round")
+        .filter(organisation=organisation, pk=programme_id)
+        .first()
+    )
+    if programme is None:
+        raise Http404(programme_id)
+    return programme
+
+
+def _get_module(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> Module:
+    programme = _get_programme(request, slug, programme_id)
+    module = Module.objects.filter(programme=programme, pk=module_id).first()
+    if module is None:
+        raise Http404(module_id)
+    module.programme = programme
+    return module
+
+
+def _add_errors(form: forms.Form, error: services.ProgrammeInvalid) -> None:
+    for name, message in error.errors:
+        form.add_error(name if name in form.fields else None, message)
+
+
+@login_required
+def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's programmes."""
+    organisation = get_administered_organisation(request.user, slug)
+    return render(
+        request,
+        "programmes/list.html",
+        {"organisation": organisation, "programmes": services.programme_rows(organisation)},
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: ProgrammeForm,
+    programme: Programme | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "form": form,
+            "locked": programme is not None and services.is_locked(programme),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Define a new programme."""
+    organisation = get_administered_organisation(request.user, slug)
+    form = ProgrammeForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(organisation, form.setup(), actor=_actor(request))
+        except services.ProgrammeInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Forløbet er oprettet."))
+            return redirect("programmes:detail", slug=slug, programme_id=programme.pk)
+    return _form_page(request, organisation, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """Change a programme's name, period, description, participants or rounds."""
+    programme = _get_programme(request, slug, programme_id)
+    initial = {
+        "name": programme.name,
+        "starts_on": programme.starts_on,
+        "ends_on": programme.ends_on,
+        "description": programme.description,
+        "participants": list(programme.participants.values_list("person__employee_id", flat=True)),
+        "baseline_round": programme.baseline_round_id or "",
+        "follow_up_round": programme.follow_up_round_id or "",
+    }
+    form = ProgrammeForm(
+        request.POST or None,
+        initial=initial,
+        organisation=programme.organisation,
+        programme=programme,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_programme(programme, form.setup(), actor=_actor(request))
+        except services.ProgrammeInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Forløbet er gemt."))
+            return redirect("programmes:detail", slug=slug, programme_id=programme.pk)
+    return _form_page(request, programme.organisation, form, programme)
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """A programme: its period, rounds, modules with attendance, and participants."""
+    programme = _get_programme(request, slug, programme_id)
+    modules = services.module_rows(programme)
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "organisation": programme.organisation,
+            "programme": programme,
+            "modules": modules,
+            "participants": services.participant_rows(programme),
+            "module_count": len(modules),
+            "locked": services.is_locked(programme),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def module_create(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """Add a module to a programme."""
+    programme = _get_programme(request, slug, programme_id)
+    form = ModuleForm(request.POST or None, initial={"held_on": programme.starts_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_module(programme, form.setup(), actor=_actor(request))
+        except services.ProgrammeInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Modulet er tilføjet."))
+            return redirect("programmes:detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "programmes/module_form.html",
+        {"organisation": programme.organisation, "programme": programme, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def module_edit(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> HttpResponse:
+    """Change a module's title, date or content."""
+    module = _get_module(request, slug, programme_id, module_id)
+    form = ModuleForm(
+        request.POST or None,
+        initial={"title": module.title, "held_on": module.held_on, "content": module.content},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_module(module, form.setup(), actor=_actor(request))
+        except services.ProgrammeInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Modulet er gemt."))
+            return redirect("programmes:detail", slug=slug, programme_id=programme_id)
+    return render(
+        request,
+        "programmes/module_form.html",
+        {
+            "organisation": module.programme.organisation,
+            "programme": module.programme,
+            "module": module,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@login_required
+def module_delete(
+    request: HttpRequest, slug: str, programme_id: int, module_id: int
+) -> HttpResponse:
+    """Remove a module and its attendance."""
+    module = _get_module(request, slug, programme_id, module_id)
+    services.delete_module(module, actor=_actor(request))
+    messages.success(request, _("Modulet “%(title)s” er slettet.") % {"title": module.title})
+    return redirect("programmes:detail", slug=slug, programme_id=programme_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attendance(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> HttpResponse:
+    """Register who came to a module."""
+    module = _get_module(request, slug, programme_id, module_id)
+    present = list(module.attendance.values_list("participant__person__employee_id", flat=True))
+    form = AttendanceForm(
+        request.POST or None, initial={"present": present}, programme=module.programme
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.set_attendance(
+                module, form.cleaned_data["present"], actor=_actor(request)
+            )
+        except services.ProgrammeInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Fremmødet er gemt: %(count)s af %(total)s deltagere mødte.")
+                % {"count": count, "total": len(form.fields["present"].choices)},  # type: ignore[attr-defined]
+            )
+            return redirect("programmes:detail", slug=slug, programme_id=programme_id)
+    return render(
+        request,
+        "programmes/attendance.html",
+        {
+            "organisation": module.programme.organisation,
+            "programme": module.programme,
+            "module": module,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def effect_report(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """The effect report: the change for participants against the other leaders."""
+    programme = _get_programme(request, slug, programme_id)
+    language = active_language()
+    form = "pdf" if request.GET.get("format") == "pdf" else "html"
+    audit.info(
+        "report.programme programme=%s format=%s user=%s", programme.pk, form, request.user.pk
+    )
+    if form == "pdf":
+        response = HttpResponse(effect_pdf(programme, language), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="forloeb-{programme.pk}.pdf"'
+        return response
+    context = effect_context(programme, language)
+    return render(
+        request,
+        "programmes/effect.html",
+        {**context, "organisation": programme.organisation},
+    )

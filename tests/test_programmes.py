@@ -1,0 +1,781 @@
+"""Competence programmes: the effect computation, the services, the forms and who may see them."""
+
+import io
+import math
+import re
+import statistics
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from omstil.accounts.services import set_up_user
+from omstil.organisations.fictive import generate, to_csv
+from omstil.organisations.models import Organisation, Person
+from omstil.organisations.services import import_people
+from omstil.programmes.effect import Sample, item_effect, pool, t_quantile, welch
+from omstil.programmes.models import Attendance, Module, Participant, Programme
+from omstil.programmes.services import (
+    MIN_POOL_LEADERS,
+    ModuleSetup,
+    ProgrammeInvalid,
+    ProgrammeSetup,
+    add_module,
+    create_programme,
+    programme_effect,
+    set_attendance,
+    update_programme,
+)
+from omstil.reports.comparisons import MIN_OTHER_LEADERS
+from omstil.reports.figures import compute, leader_key
+from omstil.responses.models import Answer
+from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.services import close_round, open_round
+from tests.conftest import PASSWORD
+from tests.programme_helpers import EXTRA_SHIFT, Measured, measured_kommune
+from tests.rounds_helpers import KEYS, draft_round, kommune
+
+# ---------------------------------------------------------------------------------------------
+# The pure effect computation, against independent computations.
+
+
+def t_cdf_by_integration(t: float, freedom: float, steps: int = 20_000) -> float:
+    """Student's t distribution function by Simpson's rule over its density."""
+    constant = math.gamma((freedom + 1) / 2) / (
+        math.sqrt(freedom * math.pi) * math.gamma(freedom / 2)
+    )
+
+    def density(x: float) -> float:
+        return constant * (1 + x * x / freedom) ** (-(freedom + 1) / 2)
+
+    width = t / steps
+    total = density(0) + density(t)
+    for step in range(1, steps):
+        total += (4 if step % 2 else 2) * density(step * width)
+    return 0.5 + total * width / 3
+
+
+@pytest.mark.parametrize(
+    ("freedom", "published"),
+    [(1, 12.706), (2, 4.303), (4, 2.776), (5, 2.571), (10, 2.228), (30, 2.042), (120, 1.980)],
+)
+def test_the_t_quantile_matches_the_published_table(freedom, published):
+    assert t_quantile(0.975, freedom) == pytest.approx(published, abs=0.0005)
+
+
+@pytest.mark.parametrize("freedom", [1.7, 3.4, 8.25, 47.9])
+def test_the_t_quantile_of_fractional_freedom_matches_the_integrated_density(freedom):
+    assert t_cdf_by_integration(t_quantile(0.975, freedom), freedom) == pytest.approx(
+        0.975, abs=1e-7
+    )
+
+
+def test_the_t_quantile_approaches_the_normal_one():
+    assert t_quantile(0.975, 1e7) == pytest.approx(statistics.NormalDist().inv_cdf(0.975), 1e-6)
+
+
+distributions = st.tuples(*[st.integers(0, 12)] * 5).filter(lambda d: sum(d) >= 2)
+
+
+def expand(distribution) -> list[int]:
+    return [
+        value for value, count in zip(range(1, 6), distribution, strict=True) for _ in range(count)
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(distributions, min_size=1, max_size=5))
+def test_a_pool_has_the_mean_and_variance_of_all_its_answers(leaders):
+    answers = [answer for distribution in leaders for answer in expand(distribution)]
+    sample = pool(leaders)
+    assert sample.n == len(answers)
+    assert sample.mean == pytest.approx(statistics.fmean(answers))
+    assert sample.variance == pytest.approx(statistics.variance(answers))
+
+
+@settings(max_examples=200, deadline=None)
+@given(distributions, distributions)
+def test_welch_matches_the_textbook_formula(before, after):
+    a, b = expand(after), expand(before)
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    estimate = welch([(1, Sample(after)), (-1, Sample(before))])
+    assert estimate.value == pytest.approx(statistics.fmean(a) - statistics.fmean(b))
+    if va + vb == 0:
+        assert estimate.low is None
+        return
+    freedom = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    assert estimate.freedom == pytest.approx(freedom)
+    assert estimate.margin == pytest.approx(t_quantile(0.975, freedom) * math.sqrt(va + vb))
+
+
+figure = st.one_of(st.none(), distributions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abcdefghij"), figure, max_size=10),
+    st.dictionaries(st.sampled_from("abcdefghij"), figure, max_size=10),
+    st.sets(st.sampled_from("abcdefghij")),
+    st.integers(1, 4),
+)
+def test_pools_hold_only_leaders_shown_in_both_rounds_and_enough_of_them(
+    before, after, participants, minimum
+):
+    effect = item_effect(before, after, participants, minimum)
+    both = [
+        leader
+        for leader in before.keys() & after.keys()
+        if before[leader] is not None and after[leader] is not None
+    ]
+    inside = [leader for leader in both if leader in participants]
+    outside = [leader for leader in both if leader not in participants]
+    assert effect.participant_leaders == len(inside)
+    assert effect.other_leaders == len(outside)
+    for group, leaders in ((effect.participants, inside), (effect.others, outside)):
+        if len(leaders) < minimum:
+            assert group is None
+            continue
+        assert group is not None
+        assert group.leaders == len(leaders)
+        assert group.baseline == pool(before[leader] for leader in leaders)
+        assert group.follow_up == pool(after[leader] for leader in leaders)
+    assert (effect.difference is None) == (effect.participants is None or effect.others is None)
+    if effect.difference is not None:
+        assert effect.participants is not None
+        assert effect.others is not None
+        assert effect.difference.value == pytest.approx(
+            effect.participants.change.value - effect.others.change.value
+        )
+
+
+def test_a_hidden_figure_keeps_its_leader_out_of_the_pool():
+    shown = (1, 2, 3, 2, 1)
+    before = {"a": shown, "b": shown, "c": shown, "d": None}
+    after = {"a": shown, "b": shown, "c": None, "d": shown}
+    effect = item_effect(before, after, {"a", "b", "c", "d"}, 2)
+    assert effect.participant_leaders == 2
+    assert effect.participants is not None
+    assert effect.participants.baseline.n == 2 * sum(shown)
+
+
+def test_a_pool_of_fewer_than_the_minimum_is_not_shown_and_neither_is_the_difference():
+    shown = (1, 2, 3, 2, 1)
+    before = dict.fromkeys("abcde", shown)
+    after = dict.fromkeys("abcde", (0, 1, 2, 4, 3))
+    effect = item_effect(before, after, {"a", "b"}, 3)
+    assert (effect.participant_leaders, effect.other_leaders) == (2, 3)
+    assert effect.participants is None
+    assert effect.others is not None
+    assert effect.difference is None
+
+
+def test_the_minimum_is_the_one_of_the_comparisons():
+    assert MIN_POOL_LEADERS == MIN_OTHER_LEADERS == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# The effect of a programme on generated data, against a computation from the raw answers.
+
+
+def raw_answers(round_: Round) -> dict[tuple[str, str], list[int]]:
+    """Every leader's valid employee answers per statement, straight from the answers."""
+    answers: dict[tuple[str, str], list[int]] = defaultdict(list)
+    rows = Answer.objects.filter(
+        response__round=round_, response__rater_group="employee", response__submitted=True
+    ).values_list("response__leader__employee_id", "item_key", "value")
+    for employee_id, item, value in rows:
+        if value.isdigit():
+            answers[(employee_id, item)].append(int(value))
+    return answers
+
+
+def independent_change(after: list[int], before: list[int]) -> tuple[float, float, float]:
+    """The change with its 95 % interval, from the answers themselves."""
+    va = statistics.variance(after) / len(after)
+    vb = statistics.variance(before) / len(before)
+    freedom = (va + vb) ** 2 / (va**2 / (len(after) - 1) + vb**2 / (len(before) - 1))
+    value = statistics.fmean(after) - statistics.fmean(before)
+    return value, math.sqrt(va + vb), freedom
+
+
+def programme_for(measured: Measured, participants: list[str] | None = None) -> Programme:
+    return create_programme(
+        measured.organisation,
+        ProgrammeSetup(
+            name="Digital ledelse – hold 1",
+            starts_on=date(2024, 9, 1),
+            ends_on=date(2025, 1, 31),
+            participants=measured.participants if participants is None else participants,
+            baseline_round=measured.baseline.pk,
+            follow_up_round=measured.follow_up.pk,
+        ),
+    )
+
+
+@pytest.fixture
+def measured(db) -> Measured:
+    return measured_kommune()
+
+
+def test_the_effect_matches_a_computation_from_the_raw_answers(measured):
+    programme = programme_for(measured)
+    report = programme_effect(programme)
+    assert report.ready
+    before, after = compute(measured.baseline), compute(measured.follow_up)
+    raw_before, raw_after = raw_answers(measured.baseline), raw_answers(measured.follow_up)
+    leaders = set(
+        EvaluatedLeader.objects.filter(round=measured.baseline).values_list(
+            "employee_id", flat=True
+        )
+    ) & set(
+        EvaluatedLeader.objects.filter(round=measured.follow_up).values_list(
+            "employee_id", flat=True
+        )
+    )
+    assert [row.key for row in report.rows] == KEYS
+    hidden_participants = 0
+    for row in report.rows:
+        shown = {
+            leader
+            for leader in leaders
+            if not before.group(leader_key(leader), "employee", row.key).suppressed
+            and not after.group(leader_key(leader), "employee", row.key).suppressed
+            and raw_before[(leader, row.key)]
+            and raw_after[(leader, row.key)]
+        }
+        inside = shown & set(measured.participants)
+        outside = shown - set(measured.participants)
+        hidden_participants += len(set(measured.participants) & leaders) - len(inside)
+        assert row.effect.participant_leaders == len(inside)
+        assert row.effect.other_leaders == len(outside)
+        estimates = {}
+        for name, group, change in (
+            ("participants", inside, row.effect.participants),
+            ("others", outside, row.effect.others),
+        ):
+            assert len(group) >= MIN_POOL_LEADERS, "the fixture should show both pools"
+            assert change is not None
+            pooled_before = [a for leader in group for a in raw_before[(leader, row.key)]]
+            pooled_after = [a for leader in group for a in raw_after[(leader, row.key)]]
+            value, error, freedom = independent_change(pooled_after, pooled_before)
+            estimates[name] = (pooled_after, pooled_before)
+            assert change.baseline.n == len(pooled_before)
+            assert change.follow_up.n == len(pooled_after)
+            assert change.change.value == pytest.approx(value, abs=1e-12)
+            assert change.change.freedom == pytest.approx(freedom)
+            assert change.change.margin is not None
+            # The interval is the 95 % one: its half-width in standard errors has 97.5 % below.
+            assert t_cdf_by_integration(change.change.margin / error, freedom) == pytest.approx(
+                0.975, abs=1e-7
+            )
+        samples = [*estimates["participants"], *estimates["others"]]
+        parts = [statistics.variance(s) / len(s) for s in samples]
+        freedom = sum(parts) ** 2 / sum(
+            part**2 / (len(sample) - 1) for part, sample in zip(parts, samples, strict=True)
+        )
+        difference = (
+            statistics.fmean(samples[0])
+            - statistics.fmean(samples[1])
+            - statistics.fmean(samples[2])
+            + statistics.fmean(samples[3])
+        )
+        assert row.effect.difference is not None
+        assert row.effect.difference.value == pytest.approx(difference, abs=1e-12)
+        assert row.effect.difference.freedom == pytest.approx(freedom)
+        assert row.effect.difference.margin is not None
+        assert t_cdf_by_integration(
+            row.effect.difference.margin / math.sqrt(sum(parts)), freedom
+        ) == pytest.approx(0.975, abs=1e-7)
+    # Some participants' figures are hidden, so the test shows that they are left out.
+    assert hidden_participants > 0
+
+
+def test_participants_who_were_shifted_further_show_a_positive_effect(measured):
+    report = programme_effect(programme_for(measured))
+    differences = [row.effect.difference for row in report.rows]
+    assert all(difference is not None for difference in differences)
+    # The simulation moved the participants' level EXTRA_SHIFT further: every estimate is
+    # positive and near it, and most intervals leave out 0.
+    assert all(0 < d.value < 2 * EXTRA_SHIFT for d in differences if d is not None)
+    assert sum(1 for d in differences if d is not None and d.low is not None and d.low > 0) >= 3
+
+
+def test_two_shown_participants_are_not_enough_for_a_pool(measured):
+    before, after = compute(measured.baseline), compute(measured.follow_up)
+    shown = [
+        leader
+        for leader in measured.participants
+        if all(
+            figures.group(leader_key(leader), "employee", key).distribution
+            and not figures.group(leader_key(leader), "employee", key).suppressed
+            for figures in (before, after)
+            for key in KEYS
+        )
+    ]
+    report = programme_effect(programme_for(measured, shown[:2]))
+    for row in report.rows:
+        assert row.effect.participant_leaders == 2
+        assert row.effect.participants is None
+        assert row.effect.difference is None
+        assert row.effect.others is not None
+
+
+def test_the_report_waits_until_both_rounds_are_closed(db):
+    organisation = kommune()
+    baseline = draft_round(organisation, opens_on=date(2024, 3, 1))
+    follow_up = draft_round(organisation, opens_on=date(2025, 3, 1))
+    programme = create_programme(
+        organisation,
+        ProgrammeSetup(
+            "Forløb",
+            date(2024, 9, 1),
+            date(2025, 1, 31),
+            participants=["3"],
+            baseline_round=baseline.pk,
+            follow_up_round=follow_up.pk,
+        ),
+    )
+    report = programme_effect(programme)
+    assert not report.ready
+    assert report.rows == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Services: every rule a clear Danish error, never a partial write.
+
+
+@pytest.fixture
+def fjordby(db) -> Organisation:
+    return kommune()
+
+
+@pytest.fixture
+def naboby(fjordby) -> Organisation:
+    import_people(
+        "naboby",
+        to_csv(generate(40, name="Naboby Kommune", domain="naboby.example", seed=3)),
+        name="Naboby Kommune",
+    )
+    return Organisation.objects.get(slug="naboby")
+
+
+def setup(**changes) -> ProgrammeSetup:
+    values = {
+        "name": "Digital ledelse",
+        "starts_on": date(2025, 9, 1),
+        "ends_on": date(2026, 1, 31),
+        "participants": ["3", "7"],
+    }
+    return ProgrammeSetup(**{**values, **changes})
+
+
+def refused(call, *args, **kwargs) -> list[str]:
+    with pytest.raises(ProgrammeInvalid) as caught:
+        call(*args, **kwargs)
+    return caught.value.messages
+
+
+def test_hr_defines_a_programme_with_participants_and_rounds(fjordby, caplog):
+    baseline = draft_round(fjordby, opens_on=date(2025, 3, 1))
+    follow_up = draft_round(fjordby, opens_on=date(2026, 3, 1))
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=fjordby)
+    with caplog.at_level("INFO", logger="omstil.audit"):
+        programme = create_programme(
+            fjordby,
+            setup(baseline_round=baseline.pk, follow_up_round=follow_up.pk, description=" Om "),
+            actor=hr,
+        )
+    assert programme.description == "Om"
+    assert programme.created_by == hr
+    assert (programme.baseline_round, programme.follow_up_round) == (baseline, follow_up)
+    assert sorted(programme.participants.values_list("person__employee_id", flat=True)) == [
+        "3",
+        "7",
+    ]
+    assert any(
+        f"programme.create org=fjordby programme={programme.pk}" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ends_on": date(2025, 8, 1)}, "Forløbet kan ikke slutte, før det begynder."),
+        ({"name": "  "}, "Forløbet skal have et navn."),
+        ({"participants": ["4"]}, "“4” er ikke en aktiv leder i organisationen."),
+        ({"participants": ["3", "100000"]}, "“100000” er ikke en aktiv leder i organisationen."),
+    ],
+)
+def test_bad_input_is_refused_with_a_danish_error_and_nothing_is_written(naboby, changes, message):
+    fjordby = Organisation.objects.get(slug="fjordby")
+    assert Person.objects.filter(organisation=naboby, employee_id="100000", is_leader=True)
+    assert refused(create_programme, fjordby, setup(**changes)) == [message]
+    assert not Programme.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_rounds_must_be_the_organisations_own_and_in_order(naboby):
+    fjordby = Organisation.objects.get(slug="fjordby")
+    own_early = draft_round(fjordby, opens_on=date(2025, 3, 1))
+    own_late = draft_round(fjordby, opens_on=date(2026, 3, 1))
+    theirs = draft_round(naboby, opens_on=date(2026, 3, 1))
+    assert refused(create_programme, fjordby, setup(baseline_round=theirs.pk)) == [
+        "Førmålingen skal være en runde i organisationen."
+    ]
+    assert refused(create_programme, fjordby, setup(follow_up_round=theirs.pk)) == [
+        "Eftermålingen skal være en runde i organisationen."
+    ]
+    assert refused(
+        create_programme, fjordby, setup(baseline_round=own_late.pk, follow_up_round=own_early.pk)
+    ) == ["Førmålingen skal åbne, før eftermålingen åbner."]
+    assert refused(
+        create_programme, fjordby, setup(baseline_round=own_late.pk, follow_up_round=own_late.pk)
+    ) == ["Førmålingen og eftermålingen skal være to forskellige runder."]
+    assert not Programme.objects.exists()
+
+
+def test_a_module_must_lie_in_the_period_and_the_period_must_keep_its_modules(fjordby):
+    programme = create_programme(fjordby, setup())
+    assert refused(add_module, programme, ModuleSetup("Modul 1", date(2026, 2, 1), "")) == [
+        "Modulets dato skal ligge i forløbets periode, 1. september 2025–31. januar 2026."
+    ]
+    add_module(programme, ModuleSetup("Modul 1", date(2025, 12, 1), "Indhold"))
+    assert refused(update_programme, programme, setup(ends_on=date(2025, 11, 30))) == [
+        "Modulet “Modul 1” (1. december 2025) ligger uden for den nye periode."
+    ]
+    programme.refresh_from_db()
+    assert programme.ends_on == date(2026, 1, 31)
+
+
+def test_attendance_is_only_for_participants_and_never_half_written(fjordby):
+    programme = create_programme(fjordby, setup())
+    module = add_module(programme, ModuleSetup("Modul 1", date(2025, 10, 1)))
+    assert set_attendance(module, ["3"]) == 1
+    assert refused(set_attendance, module, ["7", "1"]) == [
+        "Anne Direktør deltager ikke i forløbet og kan ikke registreres som mødt."
+    ]
+    assert refused(set_attendance, module, ["nobody"]) == [
+        "“nobody” deltager ikke i forløbet og kan ikke registreres som mødt."
+    ]
+    assert list(module.attendance.values_list("participant__person__employee_id", flat=True)) == [
+        "3"
+    ]
+    assert set_attendance(module, ["7"]) == 1
+    assert list(module.attendance.values_list("participant__person__employee_id", flat=True)) == [
+        "7"
+    ]
+
+
+def test_a_leader_who_leaves_the_programme_takes_their_attendance_along(fjordby):
+    programme = create_programme(fjordby, setup())
+    module = add_module(programme, ModuleSetup("Modul 1", date(2025, 10, 1)))
+    set_attendance(module, ["3", "7"])
+    update_programme(programme, setup(participants=["3", "2"]))
+    assert sorted(programme.participants.values_list("person__employee_id", flat=True)) == [
+        "2",
+        "3",
+    ]
+    assert Attendance.objects.filter(module=module).count() == 1
+
+
+def test_a_participant_who_stops_leading_may_stay(fjordby):
+    programme = create_programme(fjordby, setup())
+    Person.objects.filter(organisation=fjordby, employee_id="7").update(active=False)
+    update_programme(programme, setup(name="Nyt navn"))
+    assert programme.participants.count() == 2
+    assert refused(update_programme, programme, setup(participants=["3", "7", "4"])) == [
+        "“4” er ikke en aktiv leder i organisationen."
+    ]
+
+
+def test_participants_and_rounds_are_fixed_once_the_follow_up_round_has_closed(fjordby):
+    baseline = draft_round(fjordby, opens_on=date(2025, 3, 1))
+    follow_up = draft_round(fjordby, opens_on=date(2026, 3, 1))
+    rounds = {"baseline_round": baseline.pk, "follow_up_round": follow_up.pk}
+    programme = create_programme(fjordby, setup(**rounds))
+    open_round(follow_up)
+    close_round(follow_up)
+    assert refused(update_programme, programme, setup(participants=["3"], **rounds)) == [
+        "Deltagerne kan ikke ændres, efter eftermålingen er lukket: sammenligningen må ikke "
+        "kunne tilpasses resultaterne."
+    ]
+    assert refused(update_programme, programme, setup(baseline_round=baseline.pk)) == [
+        "Runderne kan ikke ændres, efter eftermålingen er lukket."
+    ]
+    update_programme(programme, setup(name="Hold 1", **rounds))
+    programme.refresh_from_db()
+    assert programme.name == "Hold 1"
+    assert programme.participants.count() == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages: who may reach them, and the forms' errors.
+
+
+@pytest.fixture
+def programme(fjordby) -> Programme:
+    created = create_programme(fjordby, setup())
+    add_module(created, ModuleSetup("Modul 1", date(2025, 10, 1), "Hvad er digital ledelse?"))
+    return created
+
+
+def urls(programme: Programme) -> list[str]:
+    slug, pk = programme.organisation.slug, programme.pk
+    module = programme.modules.get()
+    return [
+        reverse("programmes:list", args=[slug]),
+        reverse("programmes:create", args=[slug]),
+        reverse("programmes:detail", args=[slug, pk]),
+        reverse("programmes:edit", args=[slug, pk]),
+        reverse("programmes:effect", args=[slug, pk]),
+        reverse("programmes:module_create", args=[slug, pk]),
+        reverse("programmes:module_edit", args=[slug, pk, module.pk]),
+        reverse("programmes:attendance", args=[slug, pk, module.pk]),
+    ]
+
+
+def test_the_organisations_admins_reach_every_page(client, programme):
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=programme.organisation)
+    client.force_login(hr)
+    for url in urls(programme):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "another organisation's admin",
+        "a leader",
+        "a participant",
+    ],
+)
+def test_everybody_else_gets_page_not_found(client, programme, naboby, persona):
+    user = {
+        "another organisation's admin": lambda: set_up_user(
+            "hr@naboby.example", PASSWORD, admin_of=naboby
+        ),
+        "a leader": lambda: set_up_user("bo@fjordby.example", PASSWORD),
+        "a participant": lambda: set_up_user("cecilie@fjordby.example", PASSWORD),
+    }[persona]()
+    client.force_login(user)
+    for url in urls(programme):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url).status_code == 404, url
+    module = programme.modules.get()
+    delete = reverse(
+        "programmes:module_delete", args=[programme.organisation.slug, programme.pk, module.pk]
+    )
+    assert client.post(delete).status_code == 404
+    assert Module.objects.filter(pk=module.pk).exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, programme):
+    for url in urls(programme):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_another_organisations_admin_cannot_reach_a_programme_through_their_own_slug(
+    client, programme, naboby
+):
+    client.force_login(set_up_user("hr@naboby.example", PASSWORD, admin_of=naboby))
+    url = reverse("programmes:detail", args=[naboby.slug, programme.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.fixture
+def hr_client(client, fjordby):
+    client.force_login(set_up_user("hr@fjordby.example", PASSWORD, admin_of=fjordby))
+    return client
+
+
+def form_data(**changes) -> dict[str, object]:
+    return {
+        "name": "Digital ledelse",
+        "starts_on": "2025-09-01",
+        "ends_on": "2026-01-31",
+        "description": "",
+        "participants": ["3"],
+        "baseline_round": "",
+        "follow_up_round": "",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ends_on": "2025-08-31"}, "Forløbet kan ikke slutte, før det begynder."),
+        ({"participants": ["100000"]}, "“100000” er ikke en aktiv leder i organisationen."),
+        ({"participants": ["4"]}, "“4” er ikke en aktiv leder i organisationen."),
+        ({"baseline_round": "theirs"}, "Vælg en evalueringsrunde i denne organisation."),
+        ({"follow_up_round": "theirs"}, "Vælg en evalueringsrunde i denne organisation."),
+    ],
+)
+def test_the_form_shows_a_danish_error_and_creates_nothing(hr_client, naboby, changes, message):
+    theirs = str(draft_round(naboby).pk)
+    data = form_data(
+        **{key: theirs if value == "theirs" else value for key, value in changes.items()}
+    )
+    response = hr_client.post(reverse("programmes:create", args=["fjordby"]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Forløbet blev ikke oprettet" in html
+    assert message in html
+    assert "form-error" in html
+    assert not Programme.objects.exists()
+
+
+def test_the_attendance_form_refuses_a_non_participant(hr_client, programme):
+    module = programme.modules.get()
+    url = reverse("programmes:attendance", args=["fjordby", programme.pk, module.pk])
+    response = hr_client.post(url, {"present": ["3", "1"]})
+    assert response.status_code == 200
+    assert (
+        "“1” deltager ikke i forløbet og kan ikke registreres som mødt."
+        in response.content.decode()
+    )
+    assert not Attendance.objects.exists()
+    response = hr_client.post(url, {"present": ["3"]})
+    assert response.status_code == 302
+    assert Attendance.objects.get().participant.person.employee_id == "3"
+
+
+def test_hr_creates_edits_and_fills_in_a_programme_through_the_pages(hr_client, fjordby):
+    baseline = draft_round(fjordby, opens_on=date(2025, 3, 1))
+    follow_up = draft_round(fjordby, opens_on=date(2026, 3, 1))
+    response = hr_client.post(
+        reverse("programmes:create", args=["fjordby"]),
+        form_data(
+            participants=["3", "7"],
+            baseline_round=str(baseline.pk),
+            follow_up_round=str(follow_up.pk),
+        ),
+    )
+    programme = Programme.objects.get()
+    assert response["Location"] == reverse("programmes:detail", args=["fjordby", programme.pk])
+    response = hr_client.post(
+        reverse("programmes:module_create", args=["fjordby", programme.pk]),
+        {"title": "Digitalisering på tværs", "held_on": "2025-11-24", "content": "Oplæg"},
+    )
+    assert response.status_code == 302
+    module = programme.modules.get()
+    hr_client.post(
+        reverse("programmes:attendance", args=["fjordby", programme.pk, module.pk]),
+        {"present": ["7"]},
+    )
+    html = hr_client.get(reverse("programmes:detail", args=["fjordby", programme.pk])).content
+    text = html.decode()
+    assert "Digitalisering på tværs" in text
+    assert "1 af 2 deltagere mødte" in text
+    assert "Cecilie Ærø" in text
+    assert "Gustav Berg" in text
+    edit = reverse("programmes:edit", args=["fjordby", programme.pk])
+    page = hr_client.get(edit).content.decode()
+    assert re.search(r'value="7" id="[^"]+" checked', page)
+    assert f'<option value="{follow_up.pk}" selected>' in page
+    response = hr_client.post(
+        edit,
+        form_data(
+            name="Hold 1",
+            participants=["3"],
+            baseline_round=str(baseline.pk),
+            follow_up_round=str(follow_up.pk),
+        ),
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.name == "Hold 1"
+    assert not Attendance.objects.exists()  # Gustav left, and his attendance with him
+    response = hr_client.post(
+        reverse("programmes:module_delete", args=["fjordby", programme.pk, module.pk])
+    )
+    assert response.status_code == 302
+    assert not Module.objects.exists()
+
+
+def test_the_effect_page_and_pdf_show_the_same_figures(client, measured):
+    programme = programme_for(measured)
+    hr = set_up_user("hr@maalby.example", PASSWORD, admin_of=measured.organisation)
+    client.force_login(hr)
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    html = client.get(url).content.decode()
+    report = programme_effect(programme)
+    first = report.rows[0].effect
+    assert first.difference is not None
+    difference = f"{first.difference.value:+.2f}".replace(".", ",")
+    assert "Rapporten beviser ikke, at forløbet virker." in html
+    assert "Ændring i medarbejdernes gennemsnit fra førmåling til eftermåling" in html
+    assert difference in html
+    assert f"{first.participant_leaders} ledere" in html
+    assert '<svg viewBox="0 0 640' in html
+    assert 'aria-hidden="true"' in html
+    response = client.get(url, {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Effekten af Digital ledelse – hold 1" in text
+    assert difference in text
+
+
+def test_the_effect_page_says_when_a_pool_is_too_small(client, measured):
+    programme = programme_for(measured, measured.participants[:1])
+    client.force_login(set_up_user("hr@maalby.example", PASSWORD, admin_of=measured.organisation))
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    html = client.get(url).content.decode()
+    assert "der skal mindst 3 til" in html
+
+
+def test_the_effect_page_in_english_is_marked_as_english(client, measured):
+    programme = programme_for(measured)
+    client.force_login(set_up_user("hr@maalby.example", PASSWORD, admin_of=measured.organisation))
+    client.cookies["omstil_language"] = "en"
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_effect_page_before_the_rounds_close_explains_why_there_is_nothing(client, programme):
+    client.force_login(set_up_user("hr@fjordby.example", PASSWORD, admin_of=programme.organisation))
+    url = reverse("programmes:effect", args=["fjordby", programme.pk])
+    html = client.get(url).content.decode()
+    assert "Effekten kan beregnes, når forløbet har både en førmåling og en eftermåling" in html
+    assert "format=pdf" not in html
+
+
+def test_every_view_of_the_effect_report_is_in_the_audit_log(client, programme, caplog):
+    client.force_login(set_up_user("hr@fjordby.example", PASSWORD, admin_of=programme.organisation))
+    with caplog.at_level("INFO", logger="omstil.audit"):
+        client.get(reverse("programmes:effect", args=["fjordby", programme.pk]))
+    assert any(
+        f"report.programme programme={programme.pk} format=html" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_the_demo_programme_lies_between_two_rounds_and_lifts_its_participants(db):
+    from omstil.programmes.demo import PARTICIPANT_SHIFT, add_demo_programme
+
+    organisation = kommune()
+    first = draft_round(organisation, opens_on=date(2024, 3, 1), closes_on=date(2024, 3, 21))
+    assert add_demo_programme(organisation, first) == {}
+    open_round(first)
+    close_round(first)
+    second = draft_round(organisation, opens_on=date(2025, 3, 1), closes_on=date(2025, 3, 21))
+    shift = add_demo_programme(organisation, second)
+    programme = Programme.objects.get()
+    participants = set(programme.participants.values_list("person__employee_id", flat=True))
+    assert shift == dict.fromkeys(participants, PARTICIPANT_SHIFT)
+    assert (programme.baseline_round, programme.follow_up_round) == (first, second)
+    assert programme.modules.count() == 4
+    assert programme.starts_on > first.closes_on
+    assert programme.ends_on < second.opens_on
+    assert Attendance.objects.filter(module__programme=programme).exists()

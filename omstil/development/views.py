@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from omstil.accounts.models import User
 from omstil.core.i18n import active_language
+from omstil.core.pdf import html_to_pdf
 from omstil.development import services
 from omstil.development.access import Role, plan_role
 from omstil.development.dialogue import dialogue
@@ -50,11 +51,9 @@ def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> Http
     }
     audit.info("dialogue.view round=%s subject=%r user=%s", round_id, employee_id, request.user.pk)
     if request.GET.get("format") == "pdf":
-        from weasyprint import HTML
-
         with translation.override(language):
             html = render_to_string("development/dialogue_print.html", context)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="dialog-{employee_id}.pdf"'
         return response
     return render(request, "development/dialogue.html", context)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from omstil.core.pdf import html_to_pdf
 from omstil.programmes.effect import Estimate, GroupChange
 from omstil.programmes.models import Programme
 from omstil.programmes.services import EffectReport, programme_effect
@@ -161,7 +162,4 @@ def effect_html(programme: Programme, language: str = "da") -> str:
 
 def effect_pdf(programme: Programme, language: str = "da") -> bytes:
     """The effect report as a PDF, with the same figures and texts as the page."""
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=effect_html(programme, language)).write_pdf()
-    return pdf
+    return html_to_pdf(effect_html(programme, language))

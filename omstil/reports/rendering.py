@@ -6,6 +6,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from omstil.core.pdf import html_to_pdf
 from omstil.instruments.models import Theme
 from omstil.lib.disclosure import show_comments
 from omstil.reports.comparisons import MIN_OTHER_LEADERS
@@ -85,11 +86,7 @@ def leader_pdf(
     round_: Round, employee_id: str, language: str = "da", *, employees_only: bool = False
 ) -> bytes:
     """The leader's report as a PDF, with the same figures as the page."""
-    from weasyprint import HTML
-
-    html = leader_html(round_, employee_id, language, employees_only=employees_only)
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return html_to_pdf(leader_html(round_, employee_id, language, employees_only=employees_only))
 
 
 def heat_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -123,7 +120,4 @@ def unit_pdf(
     round_: Round, unit_path: str, language: str = "da", report: dict[str, Any] | None = None
 ) -> bytes:
     """A unit report as a PDF, with the same figures as the page."""
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=unit_html(round_, unit_path, language, report)).write_pdf()
-    return pdf
+    return html_to_pdf(unit_html(round_, unit_path, language, report))

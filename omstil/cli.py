@@ -16,8 +16,9 @@ Instruments (instrumenter)
 Organisations and rounds
   org import|show|list|delete           people and units from the HR system
   round create|open|remind|close|status|list|tick
-                                        evaluation rounds
+                                        evaluation rounds and competence mappings
   report leader|unit ROUND …            a closed round's report (JSON)
+  mapping unit ROUND UNIT_PATH          a closed competence mapping of a unit (JSON, HTML, PDF)
 
 Running Omstil
   serve [--port P]        serve the web application (gunicorn)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "omstil.instruments",
     "omstil.rounds",
     "omstil.responses",
+    "omstil.mapping",
     "omstil.reports",
     "omstil.selfassessment",
     "omstil.development",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("selvvurdering/", include("omstil.selfassessment.urls")),
     path("svar/", include("omstil.responses.urls")),
     path("rapporter/", include("omstil.reports.urls")),
+    path("kortlaegning/", include("omstil.mapping.urls")),
     path("udvikling/", include("omstil.development.urls")),
     path("sprog/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -187,13 +187,23 @@ def test_the_demo_has_two_closed_rounds_with_answers_and_an_open_round(env):
     assert result.returncode == 0, result.stderr
     assert "/svar/" in result.stdout
     rounds = json.loads(run("round", "list", "--org", "demo-kommune", "--json", env=env).stdout)
-    assert sorted(row["status"] for row in rounds) == ["closed", "closed", "open"]
-    closed = [row for row in rounds if row["status"] == "closed"][-1]
+    evaluations = [row for row in rounds if row["kind"] == "evaluation"]
+    assert sorted(row["status"] for row in evaluations) == ["closed", "closed", "open"]
+    closed = [row for row in evaluations if row["status"] == "closed"][-1]
     status = json.loads(run("round", "status", str(closed["round"]), "--json", env=env).stdout)
     assert status["completed"] > status["invited"] / 2
+    # Two closed mappings of the employees' digital competences, so the change shows.
+    mappings = [row for row in rounds if row["kind"] == "mapping"]
+    assert [row["status"] for row in mappings] == ["closed", "closed"]
+    organisation_map = json.loads(
+        run("mapping", "unit", str(mappings[-1]["round"]), "Demo Kommune", env=env).stdout
+    )
+    assert organisation_map["previous_round"] == mappings[0]["round"]
+    assert organisation_map["suggestions"]
+    assert any(area["all"]["change"] for area in organisation_map["areas"])
     again = run("demo", "--password", "demo-password-123", env=env)
     assert again.returncode == 0
-    assert len(json.loads(run("round", "list", "--json", env=env).stdout)) == 3
+    assert len(json.loads(run("round", "list", "--json", env=env).stdout)) == 5
     leader = json.loads(run("org", "show", "--org", "demo-kommune", "--json", env=env).stdout)
     leaders = [p["employee_id"] for p in leader["people"] if p["is_leader"]]
     report = json.loads(

@@ -26,6 +26,8 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
     round_ = leader.round
     if not isinstance(user, User) or not user.is_active or round_.status != Round.Status.CLOSED:
         return None
+    if round_.is_mapping:
+        return None  # a mapping evaluates nobody, so there is no plan to make from it
     if leader.email and leader.employee_id in own_leader_ids(user, [leader]):
         return Role.OWNER
     if round_.visibility.get("superior"):

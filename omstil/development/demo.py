@@ -15,7 +15,11 @@ from omstil.rounds.models import EvaluatedLeader, Round
 
 def demo_leader(organisation: Organisation) -> EvaluatedLeader | None:
     """A leader with a superior, evaluated in the two closed rounds, whose figures are shown."""
-    closed = list(organisation.rounds.filter(status=Round.Status.CLOSED).order_by("opens_on", "pk"))
+    closed = list(
+        organisation.rounds.filter(status=Round.Status.CLOSED, kind=Round.Kind.EVALUATION).order_by(
+            "opens_on", "pk"
+        )
+    )
     if len(closed) < 2:
         return None
     figures = compute(closed[-1])
@@ -44,6 +48,7 @@ def demo_plans(organisation: Organisation, password: str) -> str | None:
         EvaluatedLeader.objects.filter(
             round__organisation=organisation,
             round__status=Round.Status.CLOSED,
+            round__kind=Round.Kind.EVALUATION,
             employee_id=leader.employee_id,
         )
         .exclude(round=leader.round)

@@ -35,6 +35,9 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
     """Employee ids of the evaluated leaders whose reports `user` may see in `round_`."""
     if not isinstance(user, User) or not user.is_active or round_.status != Round.Status.CLOSED:
         return set()
+    if round_.is_mapping:
+        # A mapping evaluates nobody: its teams have no reports (omstil/mapping/access.py).
+        return set()
     leaders = list(EvaluatedLeader.objects.filter(round=round_))
     policy = round_.visibility
     if (
@@ -112,6 +115,8 @@ def unit_access(
     user: AbstractBaseUser | AnonymousUser, round_: Round, path: str
 ) -> UnitAccess | None:
     """What `user` may see of the report for the unit at `path`, or None for nothing."""
+    if round_.is_mapping:
+        return None
     inside = {leader.employee_id for leader in leaders_in(round_, path)}
     if not inside:
         return None
@@ -193,6 +198,7 @@ def can_get_all_leader_reports(user: AbstractBaseUser | AnonymousUser, round_: R
         isinstance(user, User)
         and user.is_active
         and round_.status == Round.Status.CLOSED
+        and not round_.is_mapping
         and bool(round_.visibility.get("org_admins"))
         and administered_organisations(user).filter(pk=round_.organisation_id).exists()
     )

@@ -55,6 +55,7 @@ def _response_rate(invitations: Any) -> dict[str, dict[str, int]]:
 
 def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict[str, Any]:
     """One leader's report: every statement, by rater group, after disclosure control."""
+    _refuse_mapping(round_)
     leader = EvaluatedLeader.objects.filter(round=round_, employee_id=employee_id).first()
     if leader is None:
         raise ReportUnavailable(
@@ -85,6 +86,18 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
     }
 
 
+def _refuse_mapping(round_: Round) -> None:
+    """A mapping evaluates no leader: its figures are the mapping's (omstil/mapping)."""
+    if round_.is_mapping:
+        raise ReportUnavailable(
+            _(
+                "Runde %(round)s er en kortlægning af medarbejdernes kompetencer og har ingen "
+                "lederrapporter. Brug “omstil mapping unit” eller kortlægningens side."
+            )
+            % {"round": round_.pk}
+        )
+
+
 def _change(now: dict[str, Any], before: dict[str, Any]) -> float | None:
     if now["mean"] is None or before["mean"] is None:
         return None
@@ -105,6 +118,7 @@ def previous_round(round_: Round, employee_id: str) -> Round | None:
     return (
         Round.objects.filter(
             organisation=round_.organisation_id,
+            kind=Round.Kind.EVALUATION,
             status=Round.Status.CLOSED,
             opens_on__lt=round_.opens_on,
             leaders__employee_id=employee_id,
@@ -121,6 +135,7 @@ def previous_unit_round(round_: Round, unit_path: str) -> Round | None:
             Q(leaders__unit_path=unit_path)
             | Q(leaders__unit_path__startswith=unit_path + PATH_SEPARATOR),
             organisation=round_.organisation_id,
+            kind=Round.Kind.EVALUATION,
             status=Round.Status.CLOSED,
             opens_on__lt=round_.opens_on,
         )
@@ -143,6 +158,7 @@ def unit_report(
     `viewer` None is an operator at the command line, who sees everything; anyone else sees what
     `access.unit_access` allows, in this round and in the previous one.
     """
+    _refuse_mapping(round_)
     leaders = leaders_in(round_, unit_path)
     if not leaders:
         raise ReportUnavailable(

@@ -44,7 +44,7 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
         .filter(round_id=round_id, employee_id=employee_id)
         .first()
     )
-    if leader is None or not can_see_leader_report(request.user, leader):
+    if leader is None or leader.round.is_mapping or not can_see_leader_report(request.user, leader):
         raise Http404(employee_id)
     language = active_language()
     # The employees-only version: what the leader may share with the employees, if the policy
@@ -78,7 +78,7 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     """A unit and everything below it, with a heat map of statements × sub-units."""
     path = request.GET.get("enhed", "")
     round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
-    if round_ is None or not path or round_.status != Round.Status.CLOSED:
+    if round_ is None or not path or round_.status != Round.Status.CLOSED or round_.is_mapping:
         raise Http404(path)
     language = active_language()
     try:

@@ -12,12 +12,17 @@ from omstil.rounds.models import EvaluatedLeader, Round
 
 
 class Response(models.Model):
-    """One respondent's scores about one leader in one rater group."""
+    """One respondent's scores about one leader in one rater group.
+
+    In a mapping round: one person's rating of their own competences, with the team (`leader`)
+    and the job family copied from the invitation, coarsened (docs/mapping.md).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
     rater_group = models.CharField(max_length=10)
+    job_family = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=2)
     lookup = models.CharField(max_length=64, null=True, blank=True, unique=True)
     submitted = models.BooleanField(default=False)

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 
 from omstil.core.i18n import localized
 from omstil.instruments.models import Item, Theme
-from omstil.rounds.models import LocalStatement, Round, RoundInstrument
+from omstil.rounds.models import COMPETENCE_GROUP, LocalStatement, Round, RoundInstrument
+
+# Whose wording a rater group reads: in a mapping everybody rates themself.
+ROLE_OF_GROUP = {COMPETENCE_GROUP: "self"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ def _build(
     for round_instrument in round_instruments:
         version = round_instrument.version
         document = version.document
-        role = rater_group if rater_group in version.roles else "employee"
+        role = ROLE_OF_GROUP.get(rater_group, rater_group)
+        if role not in version.roles:
+            role = "employee"
         for theme in themes.get(version.pk, []):
             if round_instrument.themes and theme.key not in round_instrument.themes:
                 continue

@@ -140,6 +140,7 @@ def _save(
             round=round_,
             leader_id=invitation.leader_id,
             rater_group=invitation.rater_group,
+            job_family=invitation.job_family,
             language=invitation.language,
             lookup=lookup,
             day=today,

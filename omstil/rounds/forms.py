@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from omstil.core.i18n import localized
+from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import latest_versions
-from omstil.rounds.services import RoundSetup
+from omstil.rounds.services import RoundSetup, is_mapping_instrument
 
 RATER_CHOICES = [
     ("employee", _("Medarbejdere")),
@@ -23,12 +24,23 @@ VISIBILITY_CHOICES = [
 ]
 
 
+def _title(version: InstrumentVersion) -> str:
+    title = localized(version.title)
+    if is_mapping_instrument(version):
+        return str(_("%(title)s (kortlægning)") % {"title": title})
+    return title
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Navn"), max_length=200)
     instruments = forms.MultipleChoiceField(
         label=_("Instrumenter"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Højst fire temaer anbefales, så det tager 10–15 minutter at svare."),
+        help_text=_(
+            "Højst fire temaer anbefales, så det tager 10–15 minutter at svare. Et instrument "
+            "mærket “kortlægning” bruges alene: så vurderer alle medarbejdere deres egne "
+            "kompetencer, og svargrupper og synlighed nedenfor gælder ikke."
+        ),
     )
     themes = forms.MultipleChoiceField(
         label=_("Kun disse temaer (valgfrit)"),
@@ -54,8 +66,13 @@ class RoundForm(forms.Form):
         max_value=50,
         help_text=_("Medarbejdernes svar vises kun, hvis mindst så mange har svaret. Mindst 3."),
     )
+    # Not required here: a mapping has no rater groups; an evaluation without any is refused
+    # by the service with its own message.
     rater_groups = forms.MultipleChoiceField(
-        label=_("Svargrupper"), choices=RATER_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Svargrupper"),
+        choices=RATER_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     comment_field = forms.BooleanField(label=_("Kommentarfelt til sidst"), required=False)
     leader_units = forms.MultipleChoiceField(
@@ -90,20 +107,20 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["instruments"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [
-            (version.instrument.key, localized(version.title))
+        versions = [
+            version
             for version in latest_versions()
-            if version.kind == "evaluation"
+            if version.kind == "evaluation" or is_mapping_instrument(version)
         ]
+        field.choices = [(version.instrument.key, _title(version)) for version in versions]
         themes_field = self.fields["themes"]
         assert isinstance(themes_field, forms.MultipleChoiceField)
         themes_field.choices = [
             (
                 f"{version.instrument.key}:{theme.key}",
-                f"{localized(version.title)}: {localized(theme.title)}",
+                f"{_title(version)}: {localized(theme.title)}",
             )
-            for version in latest_versions()
-            if version.kind == "evaluation"
+            for version in versions
             for theme in version.themes.all()
         ]
         units_field = self.fields["leader_units"]

@@ -34,7 +34,11 @@ def build_message(round_: Round, invitation: Invitation, reminder: bool) -> Emai
             "organisation": round_.organisation,
             "language": language,
         }
-        if invitation.rater_group == "self":
+        if round_.is_mapping:
+            subject = _("Kortlægning af dine digitale kompetencer: %(round)s") % {
+                "round": round_.name
+            }
+        elif invitation.rater_group == "self":
             subject = _("Evaluering af din ledelse: %(round)s") % {"round": round_.name}
         else:
             subject = _("Evaluering af %(leader)s: %(round)s") % {

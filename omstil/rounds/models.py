@@ -11,6 +11,9 @@ from omstil.instruments.models import InstrumentVersion
 from omstil.organisations.models import Organisation, Person
 
 RATER_GROUPS = ("employee", "self", "superior", "peer")
+# The one rater group of a mapping round: each person rates their own competences. Not "self",
+# which the leader reports treat as one leader's individual answer.
+COMPETENCE_GROUP = "competence"
 
 
 class Round(models.Model):
@@ -21,9 +24,16 @@ class Round(models.Model):
         OPEN = "open", _("Åben")
         CLOSED = "closed", _("Lukket")
 
+    class Kind(models.TextChoices):
+        EVALUATION = "evaluation", _("Ledelsesevaluering")
+        MAPPING = "mapping", _("Kortlægning af kompetencer")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rounds")
     name = models.CharField(_("navn"), max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # A mapping round (kortlægning) uses one aggregate-only self-assessment instrument: every
+    # employee rates their own competences, shown only pooled (docs/mapping.md).
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.EVALUATION)
     opens_on = models.DateField(_("åbner"))
     closes_on = models.DateField(_("lukker"))
     min_group_size = models.PositiveSmallIntegerField(_("mindste gruppestørrelse"), default=5)
@@ -57,6 +67,11 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_mapping(self) -> bool:
+        """A mapping of the employees' own competences, not an evaluation of leaders."""
+        return self.kind == self.Kind.MAPPING
 
 
 class RoundInstrument(models.Model):
@@ -119,7 +134,9 @@ class Invitation(models.Model):
     """An invitation for one person to answer about one leader in one rater group.
 
     Keeps a keyed hash of the token, never the token, and participation only: no time of
-    completion, nothing that leads to the answers.
+    completion, nothing that leads to the answers. In a mapping round `leader` is the person's
+    nearest leader (their team) and `job_family` their job family, coarsened so that no team
+    has fewer than the minimum group size of a stored job family (blank: other).
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
@@ -129,6 +146,7 @@ class Invitation(models.Model):
     language = models.CharField(max_length=2, default="da")
     leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
     rater_group = models.CharField(max_length=10)
+    job_family = models.CharField(max_length=200, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

@@ -1,4 +1,8 @@
-"""Running a round: create, open (freeze and invite), remind, close, follow the response rate."""
+"""Running a round: create, open (freeze and invite), remind, close, follow the response rate.
+
+A round is a 360° evaluation of leaders, or a mapping (kortlægning) in which every employee rates
+their own competences with an aggregate-only self-assessment instrument (docs/mapping.md).
+"""
 
 import logging
 import secrets
@@ -6,7 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -16,9 +20,11 @@ from django.utils.translation import gettext as _
 from omstil.accounts.models import User
 from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import get_version
+from omstil.lib.job_families import coarsen, normalise
 from omstil.organisations.models import PATH_SEPARATOR, Organisation, Person
 from omstil.rounds import tokens
 from omstil.rounds.models import (
+    COMPETENCE_GROUP,
     RATER_GROUPS,
     EvaluatedLeader,
     Invitation,
@@ -26,6 +32,9 @@ from omstil.rounds.models import (
     Round,
     RoundInstrument,
 )
+
+if TYPE_CHECKING:
+    from omstil.responses.models import Response
 
 audit = logging.getLogger("omstil.audit")
 MAX_THEMES_WITHOUT_WARNING = 4
@@ -35,6 +44,19 @@ DEFAULT_VISIBILITY = {
     "org_admins": False,
     "employee_version": True,
 }
+# A mapping has no leader reports: who sees its pooled figures is fixed (docs/mapping.md).
+MAPPING_VISIBILITY = {
+    "leader": False,
+    "superior": False,
+    "org_admins": False,
+    "employee_version": False,
+}
+
+
+def is_mapping_instrument(version: InstrumentVersion) -> bool:
+    """An instrument for mapping employees' own competences: a self-assessment shown only
+    pooled (`aggregate_only`), such as `medarbejder-digitale-kompetencer`."""
+    return version.kind == "self_assessment" and version.aggregate_only
 
 
 class RoundInvalid(Exception):
@@ -70,9 +92,15 @@ class Created:
     warnings: list[str]
 
 
-def _validate(
-    organisation: Organisation, setup: RoundSetup
-) -> tuple[list[InstrumentVersion], list[str], list[str]]:
+@dataclass
+class _Checked:
+    versions: list[InstrumentVersion]
+    kind: str
+    errors: list[str]
+    warnings: list[str]
+
+
+def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
     errors: list[str] = []
     warnings: list[str] = []
     if not setup.name.strip():
@@ -82,20 +110,13 @@ def _validate(
     minimum = organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
     if minimum < 3:
         errors.append(_("Mindste gruppestørrelse kan ikke være under 3."))
-    unknown = [group for group in setup.rater_groups if group not in RATER_GROUPS]
-    if unknown:
-        errors.append(
-            _("Ukendte svargrupper: %(groups)s (brug employee, self, superior, peer).")
-            % {"groups": ", ".join(unknown)}
-        )
-    if not setup.rater_groups:
-        errors.append(_("Vælg mindst én svargruppe."))
     if len(setup.reminder_dates) > 2:
         errors.append(_("Der kan højst sendes to påmindelser."))
     for day in setup.reminder_dates:
         if not setup.opens_on <= day <= setup.closes_on:
             errors.append(_("En påmindelse skal ligge, mens runden er åben."))
     versions: list[InstrumentVersion] = []
+    mapping: list[InstrumentVersion] = []
     theme_count = 0
     if not setup.instruments and not setup.local_statements:
         errors.append(_("Vælg mindst ét instrument."))
@@ -111,7 +132,9 @@ def _validate(
         except InstrumentVersion.DoesNotExist:
             errors.append(_("Instrumentet “%(key)s” findes ikke.") % {"key": key})
             continue
-        if version.kind != "evaluation":
+        if is_mapping_instrument(version):
+            mapping.append(version)
+        elif version.kind != "evaluation":
             errors.append(
                 _("“%(key)s” er en selvevaluering og kan ikke bruges i en 360-graders runde.")
                 % {"key": key}
@@ -127,7 +150,18 @@ def _validate(
                 )
         theme_count += len(chosen or available)
         versions.append(version)
-    if theme_count > MAX_THEMES_WITHOUT_WARNING:
+    # A mapping has one rater group of its own; the evaluation's groups do not apply to it.
+    unknown = [group for group in setup.rater_groups if group not in RATER_GROUPS]
+    if unknown and not mapping:
+        errors.append(
+            _("Ukendte svargrupper: %(groups)s (brug employee, self, superior, peer).")
+            % {"groups": ", ".join(unknown)}
+        )
+    if not setup.rater_groups and not mapping:
+        errors.append(_("Vælg mindst én svargruppe."))
+    if mapping:
+        errors.extend(_mapping_errors(setup, versions, mapping))
+    elif theme_count > MAX_THEMES_WITHOUT_WARNING:
         warnings.append(
             _(
                 "Runden har %(count)s temaer. Mere end 4 temaer gør spørgeskemaet langt; "
@@ -138,31 +172,67 @@ def _validate(
     for statement in setup.local_statements:
         if not statement.get("da", "").strip() or not statement.get("en", "").strip():
             errors.append(_("Et lokalt udsagn skal have en tekst på dansk og engelsk."))
-    return versions, errors, warnings
+    kind = Round.Kind.MAPPING if mapping else Round.Kind.EVALUATION
+    return _Checked(versions, kind, errors, warnings)
+
+
+def _mapping_errors(
+    setup: RoundSetup, versions: list[InstrumentVersion], mapping: list[InstrumentVersion]
+) -> list[str]:
+    """Why a round with a mapping instrument cannot be created as asked."""
+    errors = []
+    if len(versions) > len(mapping) or len(mapping) > 1:
+        errors.append(
+            _(
+                "En kortlægning af medarbejdernes kompetencer kan ikke blandes med andre "
+                "instrumenter. Vælg kun “%(key)s”, eller opret en runde for hver."
+            )
+            % {"key": mapping[0].instrument.key}
+        )
+    if setup.local_statements:
+        errors.append(_("En kortlægning kan ikke have lokale udsagn."))
+    if setup.comment_field:
+        errors.append(
+            _("En kortlægning har intet kommentarfelt: svarene vises kun samlet for grupper.")
+        )
+    return errors
 
 
 @transaction.atomic
 def create_round(
     organisation: Organisation, setup: RoundSetup, *, actor: User | None = None
 ) -> Created:
-    """A draft round; raises RoundInvalid with every reason it cannot be created."""
-    versions, errors, warnings = _validate(organisation, setup)
-    if errors:
-        raise RoundInvalid(errors)
+    """A draft round; raises RoundInvalid with every reason it cannot be created.
+
+    A round whose only instrument is an aggregate-only self-assessment is a mapping round:
+    every employee rates their own competences; rater groups and report visibility do not apply.
+    """
+    checked = _validate(organisation, setup)
+    if checked.errors:
+        raise RoundInvalid(checked.errors)
+    versions, warnings = checked.versions, checked.warnings
+    mapping = checked.kind == Round.Kind.MAPPING
     round_ = Round.objects.create(
         organisation=organisation,
         name=setup.name.strip(),
+        kind=checked.kind,
         opens_on=setup.opens_on,
         closes_on=setup.closes_on,
         min_group_size=(
             organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
         ),
-        rater_groups=[group for group in RATER_GROUPS if group in setup.rater_groups],
+        rater_groups=(
+            [COMPETENCE_GROUP]
+            if mapping
+            else [group for group in RATER_GROUPS if group in setup.rater_groups]
+        ),
         comment_field=setup.comment_field,
         leader_units=setup.leader_units,
-        exclude_leaders_since=setup.exclude_leaders_since,
+        exclude_leaders_since=None if mapping else setup.exclude_leaders_since,
         reminder_dates=[day.isoformat() for day in sorted(setup.reminder_dates)],
-        visibility={**DEFAULT_VISIBILITY, **setup.visibility},
+        visibility=(
+            dict(MAPPING_VISIBILITY) if mapping else {**DEFAULT_VISIBILITY, **setup.visibility}
+        ),
         created_by=actor,
     )
     for position, version in enumerate(versions):
@@ -185,6 +255,8 @@ def create_round(
 
 def anonymity_text(round_: Round) -> dict[str, str]:
     """What respondents are told about anonymity, fixed when the round opens."""
+    if round_.is_mapping:
+        return _mapping_anonymity_text(round_)
     texts = {}
     for language in ("da", "en"):
         with translation.override(language):
@@ -217,6 +289,33 @@ def anonymity_text(round_: Round) -> dict[str, str]:
     return texts
 
 
+def _mapping_anonymity_text(round_: Round) -> dict[str, str]:
+    texts = {}
+    for language in ("da", "en"):
+        with translation.override(language):
+            texts[language] = " ".join(
+                [
+                    _(
+                        "Dine svar er anonyme. Omstil gemmer ikke, hvem der har svaret hvad: din "
+                        "invitation og dine svar gemmes adskilt, uden forbindelse mellem dem."
+                    ),
+                    _(
+                        "Svarene vises kun samlet for grupper, hvor mindst %(minimum)s har "
+                        "svaret, og aldrig for dig som enkeltperson – heller ikke for din leder "
+                        "eller HR."
+                    )
+                    % {"minimum": round_.min_group_size},
+                    _(
+                        "Din faggruppe gemmes sammen med dine svar, men kun hvis mindst "
+                        "%(minimum)s i dit team har den samme faggruppe. Ellers tæller dine svar "
+                        "med under “Øvrige”."
+                    )
+                    % {"minimum": round_.min_group_size},
+                ]
+            )
+    return texts
+
+
 def _in_units(path: str, units: list[str]) -> bool:
     return not units or any(
         path == unit or path.startswith(unit + PATH_SEPARATOR) for unit in units
@@ -232,23 +331,27 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
     people = list(
         Person.objects.filter(organisation=round_.organisation, active=True).select_related("unit")
     )
-    by_id = {person.employee_id: person for person in people}
-    leaders = [
-        person
-        for person in people
-        if person.is_leader
-        and _in_units(person.unit.path, round_.leader_units)
-        and not (
-            round_.exclude_leaders_since
-            and person.leader_since
-            and person.leader_since > round_.exclude_leaders_since
-        )
-    ]
-    if not leaders:
-        raise RoundInvalid([_("Der er ingen ledere at evaluere i de valgte enheder.")])
+    if round_.is_mapping:
+        invitations = _mapping_invitations(round_, people)
+    else:
+        invitations = _evaluation_invitations(round_, people)
+    Invitation.objects.bulk_create(invitations, batch_size=2000)
+    round_.status = Round.Status.OPEN
+    round_.opened_at = timezone.now()
+    round_.anonymity_text = anonymity_text(round_)
+    round_.save()
+    audit.info("round.open round=%s invitations=%s actor=%s", round_.pk, len(invitations), actor)
+    queue_delivery(round_)
+    return len(invitations)
+
+
+def _freeze(
+    round_: Round, leaders: list[Person], by_id: dict[str, Person]
+) -> list[EvaluatedLeader]:
+    """Copy the leaders as they stand now, with their superiors, and give the round its keys."""
     round_.token_salt = tokens.new_secret()
     round_.lookup_key = tokens.new_secret()
-    evaluated = EvaluatedLeader.objects.bulk_create(
+    return EvaluatedLeader.objects.bulk_create(
         EvaluatedLeader(
             round=round_,
             person=leader,
@@ -265,6 +368,77 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
         )
         for leader in leaders
     )
+
+
+def _invitation(
+    round_: Round, person: Person, leader: EvaluatedLeader, group: str, job_family: str = ""
+) -> Invitation:
+    token = tokens.token_for(round_.token_salt, person.pk, leader.employee_id, group)
+    return Invitation(
+        round=round_,
+        person=person,
+        name=person.name,
+        email=person.email,
+        language=person.language,
+        leader=leader,
+        rater_group=group,
+        job_family=job_family,
+        token_hash=tokens.invitation_hash(token),
+    )
+
+
+def _mapping_invitations(round_: Round, people: list[Person]) -> list[Invitation]:
+    """A mapping: each active person with a nearest leader rates their own competences.
+
+    Every leader with someone reporting to them becomes a team (an EvaluatedLeader); each
+    team's job families are coarsened so that no stored family has fewer than the minimum.
+    """
+    by_id = {person.employee_id: person for person in people}
+    team_of: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        leader_id = person.nearest_leader_employee_id
+        if leader_id and leader_id != person.employee_id and leader_id in by_id:
+            team_of[leader_id].append(person)
+    leaders = sorted(
+        (
+            by_id[leader_id]
+            for leader_id in team_of
+            if _in_units(by_id[leader_id].unit.path, round_.leader_units)
+        ),
+        key=lambda leader: (leader.unit.path, leader.employee_id),
+    )
+    if not leaders:
+        raise RoundInvalid([_("Der er ingen medarbejdere at kortlægge i de valgte enheder.")])
+    invitations = []
+    for team in _freeze(round_, leaders, by_id):
+        members = team_of[team.employee_id]
+        families = [normalise(member.job_family) for member in members]
+        counts: dict[str, int] = defaultdict(int)
+        for family in families:
+            counts[family] += 1
+        stored = coarsen(counts, round_.min_group_size)
+        for member, family in zip(members, families, strict=True):
+            invitations.append(_invitation(round_, member, team, COMPETENCE_GROUP, stored[family]))
+    return invitations
+
+
+def _evaluation_invitations(round_: Round, people: list[Person]) -> list[Invitation]:
+    """A 360° evaluation: employees, the leader, the superior and peers about each leader."""
+    by_id = {person.employee_id: person for person in people}
+    leaders = [
+        person
+        for person in people
+        if person.is_leader
+        and _in_units(person.unit.path, round_.leader_units)
+        and not (
+            round_.exclude_leaders_since
+            and person.leader_since
+            and person.leader_since > round_.exclude_leaders_since
+        )
+    ]
+    if not leaders:
+        raise RoundInvalid([_("Der er ingen ledere at evaluere i de valgte enheder.")])
+    evaluated = _freeze(round_, leaders, by_id)
     employees_of: dict[str, list[Person]] = defaultdict(list)
     for person in people:
         if person.nearest_leader_employee_id:
@@ -276,19 +450,7 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
     invitations: list[Invitation] = []
 
     def invite(person: Person, leader: EvaluatedLeader, group: str) -> None:
-        token = tokens.token_for(round_.token_salt, person.pk, leader.employee_id, group)
-        invitations.append(
-            Invitation(
-                round=round_,
-                person=person,
-                name=person.name,
-                email=person.email,
-                language=person.language,
-                leader=leader,
-                rater_group=group,
-                token_hash=tokens.invitation_hash(token),
-            )
-        )
+        invitations.append(_invitation(round_, person, leader, group))
 
     for leader in evaluated:
         if "employee" in round_.rater_groups:
@@ -304,14 +466,7 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
             for peer in peers_of[leader.superior_employee_id]:
                 if peer.employee_id != leader.employee_id:
                     invite(by_id[peer.employee_id], leader, "peer")
-    Invitation.objects.bulk_create(invitations, batch_size=2000)
-    round_.status = Round.Status.OPEN
-    round_.opened_at = timezone.now()
-    round_.anonymity_text = anonymity_text(round_)
-    round_.save()
-    audit.info("round.open round=%s invitations=%s actor=%s", round_.pk, len(invitations), actor)
-    queue_delivery(round_)
-    return len(invitations)
+    return invitations
 
 
 def queue_delivery(round_: Round) -> None:
@@ -376,13 +531,16 @@ def rewrite_answers(round_: Round) -> None:
     Rows written while the round was open carry traces of when and in which transaction they
     were written (PostgreSQL's transaction ids, SQLite's row order) that could line them up with
     the invitations marked completed at the same moment. New rows, in random order, with new
-    random ids and the closing day, carry only the closing transaction's traces.
+    random ids and the closing day, carry only the closing transaction's traces. In a mapping,
+    the job families are coarsened once more, by who answered (`coarsen_answered_families`).
     """
     from omstil.responses.models import Answer, Comment, Response
 
     shuffle = secrets.SystemRandom().shuffle
     closing_day = timezone.localdate()
     responses = list(Response.objects.filter(round=round_))
+    if round_.is_mapping:
+        coarsen_answered_families(responses, round_.min_group_size)
     answers = list(Answer.objects.filter(response__round=round_))
     comments = list(Comment.objects.filter(round=round_))
     Response.objects.filter(round=round_).delete()
@@ -404,6 +562,26 @@ def rewrite_answers(round_: Round) -> None:
     Response.objects.bulk_create(responses, batch_size=2000)
     Answer.objects.bulk_create(answers, batch_size=2000)
     Comment.objects.bulk_create(comments, batch_size=2000)
+
+
+def coarsen_answered_families(responses: "list[Response]", minimum: int) -> None:
+    """Coarsen the job families of a mapping's responses again, by the responses themselves.
+
+    At opening every stored family of a team had at least `minimum` invitees; but if only one of
+    them answered, the one response of that family could be matched with the one completed
+    invitation. After this, every (team, family) has none or at least `minimum` responses, unless
+    the team had fewer responses than that in all.
+    """
+    by_team: dict[int, list[Response]] = defaultdict(list)
+    for response in responses:
+        by_team[response.leader_id].append(response)
+    for team in by_team.values():
+        counts: dict[str, int] = defaultdict(int)
+        for response in team:
+            counts[response.job_family] += 1
+        stored = coarsen(counts, minimum)
+        for response in team:
+            response.job_family = stored[response.job_family]
 
 
 def close_due_rounds(today: date | None = None) -> list[int]:

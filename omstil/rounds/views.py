@@ -66,6 +66,11 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         "rater_groups": ["employee", "self", "superior"],
         "visibility": ["leader", "superior", "employee_version"],
     }
+    if request.GET.get("kortlaegning"):
+        # A mapping of the employees' own digital competences (seed 002).
+        initial["name"] = _("Kortlægning af digitale kompetencer %(year)s") % {"year": today.year}
+        initial["instruments"] = ["medarbejder-digitale-kompetencer"]
+        initial["rater_groups"] = []
     form = RoundForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,13 +106,18 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
             "anonymity": anonymity,
             "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
             "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],
-            "plan_counts": plan_counts(round_) if round_.status == Round.Status.CLOSED else None,
+            "plan_counts": (
+                plan_counts(round_)
+                if round_.status == Round.Status.CLOSED and not round_.is_mapping
+                else None
+            ),
             "report_units": sorted(
                 {
                     path.split(" / ")[0]
                     for path in round_.leaders.values_list("unit_path", flat=True)
                 }
             ),
+            "mapping": round_.is_mapping,
             "instruments": round_.instruments.select_related("version__instrument"),
         },
     )

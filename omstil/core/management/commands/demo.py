@@ -56,6 +56,9 @@ class Command(BaseCommand):
             set_up_user(DEMO_SYSTEM_ADMIN, password, name="Systemadministrator", system_admin=True)
             set_up_user(DEMO_HR, password, name="Hanne Rasmussen (HR)", admin_of=organisation)
         try_link = self._rounds(organisation)
+        from omstil.mapping.demo import demo_mappings
+
+        demo_mappings(organisation, timezone.localdate())
         from omstil.development.demo import demo_plans
 
         leader_login = demo_plans(organisation, password) or "–"

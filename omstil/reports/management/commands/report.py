@@ -35,6 +35,17 @@ class Command(OmstilCommand):
         if round_ is None:
             self.reject([_("Runde %(id)s findes ikke.") % {"id": options["round_id"]}])
         assert round_ is not None
+        if round_.is_mapping:
+            self.reject(
+                [
+                    _(
+                        "Runde %(id)s er en kortlægning af medarbejdernes kompetencer og har "
+                        "ingen leder- eller enhedsrapporter. Brug “omstil mapping unit %(id)s "
+                        "ENHED”."
+                    )
+                    % {"id": round_.pk}
+                ]
+            )
         if round_.status != Round.Status.CLOSED:
             self.reject([_("Rapporter laves først, når runden er lukket.")])
         build = leader_report if options["kind"] == "leader" else unit_report

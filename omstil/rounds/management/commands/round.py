@@ -8,6 +8,8 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
+from omstil.instruments.models import InstrumentVersion
+from omstil.instruments.services import get_version
 from omstil.organisations.models import Organisation
 from omstil.rounds import services
 from omstil.rounds.models import Round
@@ -17,8 +19,15 @@ def _date(value: str) -> date:
     return date.fromisoformat(value)
 
 
+def _is_mapping(key: str) -> bool:
+    try:
+        return services.is_mapping_instrument(get_version(key))
+    except InstrumentVersion.DoesNotExist:
+        return False
+
+
 class Command(OmstilCommand):
-    help = "Create, open, remind, close and follow evaluation rounds."
+    help = "Create, open, remind, close and follow evaluation rounds and competence mappings."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -85,10 +94,14 @@ class Command(OmstilCommand):
         for value in options["theme"]:
             instrument, _sep, theme = value.partition(":")
             themes.setdefault(instrument, []).append(theme)
+        default_name = (
+            _("Kortlægning af digitale kompetencer %(year)s")
+            if any(_is_mapping(key) for key in options["instrument"])
+            else _("Ledelsesevaluering %(year)s")
+        )
         setup = services.RoundSetup(
             themes=themes,
-            name=options["name"]
-            or _("Ledelsesevaluering %(year)s") % {"year": options["opens"].year},
+            name=options["name"] or default_name % {"year": options["opens"].year},
             instruments=options["instrument"],
             opens_on=options["opens"],
             closes_on=options["closes"],
@@ -164,6 +177,7 @@ class Command(OmstilCommand):
                 "round": round_.pk,
                 "org": round_.organisation.slug,
                 "name": round_.name,
+                "kind": round_.kind,
                 "status": round_.status,
                 "opens": round_.opens_on.isoformat(),
                 "closes": round_.closes_on.isoformat(),

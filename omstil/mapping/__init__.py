@@ -1,0 +1,1 @@
+"""Mapping employees' own digital competences (kortlægning): figures, pages and the demo."""

@@ -47,10 +47,6 @@ class MappingFigures:
     families: dict[str, set[str]]
     figures: dict[tuple[str, str, str], Figure] = field(default_factory=dict)
 
-    @property
-    def items(self) -> list[str]:
-        return [item for area in self.areas for item in area.items]
-
     def figure(self, path: str, family: str, item: str) -> Figure:
         return self.figures.get((path, family, item), EMPTY)
 
@@ -73,10 +69,6 @@ class MappingFigures:
     def families_in(self, path: str) -> list[str]:
         """The job families with answers in the unit, by name, with OTHER last."""
         return sorted(self.families.get(path, set()), key=lambda family: (family == OTHER, family))
-
-    def children(self, path: str) -> list[str]:
-        """The units right below `path` that have answers in them."""
-        return sorted(unit for unit, up in self.units.items() if up == path)
 
 
 def areas_of(round_: Round) -> tuple[str, list[Area]]:
@@ -143,6 +135,7 @@ def ancestors(path: str) -> list[str]:
 
 
 def parent_of(path: str) -> str | None:
+    """The unit right above, or None for the top."""
     parts = path.split(PATH_SEPARATOR)
     return PATH_SEPARATOR.join(parts[:-1]) if len(parts) > 1 else None
 

@@ -31,6 +31,7 @@ def family_label(family: str) -> str:
 
 
 def instrument_key(round_: Round) -> str:
+    """The key of the mapping's instrument (a mapping has exactly one)."""
     key = (
         RoundInstrument.objects.filter(round=round_)
         .order_by("position")

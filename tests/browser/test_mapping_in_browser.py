@@ -42,6 +42,7 @@ def test_hr_sets_up_a_mapping_and_an_employee_answers_by_keyboard(page: Page, li
     hr = set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=fjordby)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/")
+    assert_accessible(page)
     page.get_by_role("link", name="Kortlæg medarbejdernes digitale kompetencer").click()
     expect(
         page.get_by_label("Medarbejdernes digitale kompetencer (kortlægning)", exact=True)

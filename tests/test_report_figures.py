@@ -159,3 +159,145 @@ def test_the_leader_report_as_html_is_the_pdfs_source(closed, tmp_path):
     assert html.startswith("<!DOCTYPE html>")
     assert "Rapport for Cecilie Ærø" in html
     assert "skjult for at beskytte anonymiteten" in html
+
+
+def straightforward_figures(round_) -> tuple[list[str], dict]:
+    """The round's figures as they were first computed, kept as the reference for the fast
+    version: every answer read one by one, one `Table` per rater group and statement, pooled
+    into every unit above each leader, passed through `suppress`."""
+    from collections import defaultdict
+
+    from omstil.lib.disclosure import Counts, Figure, Table, suppress
+    from omstil.reports.figures import (
+        INDIVIDUAL_GROUPS,
+        THRESHOLD_GROUPS,
+        leader_key,
+        unit_key,
+    )
+    from omstil.responses.models import Answer
+    from omstil.rounds.models import EvaluatedLeader
+
+    separator = " / "
+    leaders = list(EvaluatedLeader.objects.filter(round=round_))
+    answers: dict = defaultdict(list)
+    for leader_id, group, item, value in Answer.objects.filter(
+        response__round=round_, response__submitted=True
+    ).values_list("response__leader_id", "response__rater_group", "item_key", "value"):
+        answers[(leader_id, group, item)].append(int(value) if value.isdigit() else value)
+    items = sorted({item for (_leader, _group, item) in answers})
+
+    def above(unit_path: str) -> list[str]:
+        parts = unit_path.split(separator)
+        return [separator.join(parts[: depth + 1]) for depth in range(len(parts))]
+
+    units = {path for leader in leaders for path in above(leader.unit_path)}
+    figures: dict = {}
+    for group in (*THRESHOLD_GROUPS, *INDIVIDUAL_GROUPS):
+        for item in items:
+            table = Table()
+            totals: dict = defaultdict(Counts)
+            for leader in leaders:
+                values = answers.get((leader.pk, group, item), [])
+                counts = Counts.of(values)
+                if group in THRESHOLD_GROUPS:
+                    table.add(leader_key(leader.employee_id), counts, unit_key(leader.unit_path))
+                elif values:
+                    figures[(leader_key(leader.employee_id), group, item)] = Figure(
+                        counts.n,
+                        sum(
+                            v * c for v, c in zip((1, 2, 3, 4, 5), counts.distribution, strict=True)
+                        )
+                        / counts.n
+                        if counts.n
+                        else None,
+                        counts.distribution if counts.n else None,
+                        counts.dont_know,
+                        counts.prefer_not,
+                        False,
+                        None,
+                    )
+                for path in above(leader.unit_path):
+                    totals[path] = totals[path] + counts
+            for path in units:
+                parent = separator.join(path.split(separator)[:-1]) or None
+                table.add(unit_key(path), totals[path], unit_key(parent) if parent else None)
+            for cell, figure in suppress(table, round_.min_group_size).items():
+                figures[(cell, group, item)] = figure
+    return items, figures
+
+
+@pytest.fixture
+def generated(db):
+    """A generated organisation of about 400 people, with a closed round in which each leader's
+    groups answered anywhere from not at all to fully, so many figures are near the threshold."""
+    import random
+    import uuid
+    from datetime import date
+
+    from omstil.instruments.services import sync_library
+    from omstil.organisations.fictive import generate, to_csv
+    from omstil.organisations.models import Organisation
+    from omstil.organisations.services import import_people
+    from omstil.responses.models import Answer, Response
+    from omstil.rounds.models import Invitation
+    from omstil.rounds.services import close_round
+
+    sync_library()
+    import_people("generated", to_csv(generate(400, seed=5)), name="Generated")
+    round_ = draft_round(
+        Organisation.objects.get(slug="generated"),
+        rater_groups=["employee", "peer", "self", "superior"],
+        min_group_size=3,
+    )
+    open_round(round_)
+    rng = random.Random(5)
+    rates: dict = {}
+    responses, answers = [], []
+    for invitation in Invitation.objects.filter(round=round_).values("leader_id", "rater_group"):
+        rate = rates.setdefault((invitation["leader_id"], invitation["rater_group"]), rng.random())
+        if rng.random() > rate:
+            continue
+        response = Response(
+            id=uuid.uuid4(),
+            round=round_,
+            leader_id=invitation["leader_id"],
+            rater_group=invitation["rater_group"],
+            language="da",
+            submitted=rng.random() < 0.95,  # a few only saved, never submitted: not counted
+            day=date.today(),
+        )
+        responses.append(response)
+        for key in rng.sample(KEYS, rng.randint(1, len(KEYS))):
+            value = rng.choice(["1", "2", "3", "4", "5", "5", "dont_know", "prefer_not"])
+            answers.append(Answer(id=uuid.uuid4(), response=response, item_key=key, value=value))
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(answers)
+    close_round(round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def test_the_figures_are_those_of_one_table_per_group_and_statement(generated, closed):
+    from omstil.reports.figures import _compute
+
+    for round_ in (generated, closed):
+        figures = _compute(round_)
+        items, expected = straightforward_figures(round_)
+        assert figures.items == items
+        assert figures.figures == expected
+    hidden = [figure for figure in _compute(generated).figures.values() if figure.suppressed]
+    assert len(hidden) > 100  # the generated round does exercise disclosure control
+
+
+def test_computing_a_rounds_figures_takes_the_same_queries_whatever_its_size(generated, closed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omstil.reports.figures import _compute
+
+    counts = []
+    for round_ in (closed, generated):
+        with CaptureQueriesContext(connection) as queries:
+            _compute(round_)
+        counts.append(len(queries))
+    assert counts == [2, 2]

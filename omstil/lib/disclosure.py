@@ -17,9 +17,12 @@ groups, and two figures are either nested or disjoint. For such a family, every 
 that can be computed from published figures by adding and subtracting them is a union of the
 *remainders* – a published figure minus the largest published figures inside it – so checking
 every remainder checks every combination. Callers must pass every figure one user can see.
+Figures are checked in passes, in the order of their repr, until a pass hides nothing more, so
+the same counts always give the same figures.
 """
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import heapq
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 SCALE = (1, 2, 3, 4, 5)
@@ -107,66 +110,151 @@ class Table:
         self.parent[key] = parent
 
 
-def _children(table: Table) -> dict[Hashable, list[Hashable]]:
-    children: dict[Hashable, list[Hashable]] = {key: [] for key in table.counts}
-    for key, parent in table.parent.items():
-        if parent is not None:
-            children[parent].append(key)
-    return children
+class Hierarchy:
+    """How the groups of a report nest, prepared once to suppress many statements' figures.
 
-
-def _published_inside(
-    key: Hashable, children: Mapping[Hashable, list[Hashable]], published: set[Hashable]
-) -> list[Hashable]:
-    """The largest published groups strictly inside `key` (published descendants, topmost)."""
-    found: list[Hashable] = []
-    stack = list(children[key])
-    while stack:
-        child = stack.pop()
-        if child in published:
-            found.append(child)
-        else:
-            stack.extend(children[child])
-    return found
-
-
-def _is_small(count: int, threshold: int) -> bool:
-    return 0 < count < threshold
-
-
-def _complement(
-    table: Table,
-    children: Mapping[Hashable, list[Hashable]],
-    shown: set[Hashable],
-    threshold: int,
-    hide: str,
-    measure: Callable[[Counts], int],
-) -> None:
-    """Complementary suppression: take figures out of `shown` until no remainder is small.
-
-    A remainder is a shown figure minus the largest shown figures inside it, counted by
-    `measure` (valid answers, or opt-outs).
+    `parent` gives each group the group it lies inside (None for the tops), as in `Table`.
     """
-    changed = True
-    while changed:
-        changed = False
-        for key in sorted(shown, key=repr):
-            if key not in shown:
-                continue
-            inside = _published_inside(key, children, shown)
-            if not inside:
-                continue
-            remainder = table.counts[key]
-            for child in inside:
-                remainder = remainder - table.counts[child]
-            if _is_small(measure(remainder), threshold):
-                if hide == "enclosing":
-                    shown.discard(key)
+
+    def __init__(self, parent: Mapping[Hashable, Hashable | None]) -> None:
+        self._keys = list(parent)
+        index = {key: number for number, key in enumerate(self._keys)}
+        self._index = index
+        self._parent = [-1 if parent[key] is None else index[parent[key]] for key in self._keys]
+        self._children: list[list[int]] = [[] for _ in self._keys]
+        for node, up in enumerate(self._parent):
+            if up >= 0:
+                self._children[up].append(node)
+        # Figures are checked in a fixed order, by repr (a unit's sub-units before the unit).
+        self._reprs = [repr(key) for key in self._keys]
+        self._order = sorted(range(len(self._keys)), key=self._reprs.__getitem__)
+        self._position = [0] * len(self._keys)
+        for position, node in enumerate(self._order):
+            self._position[node] = position
+        top_down = [node for node, up in enumerate(self._parent) if up < 0]
+        for node in top_down:  # grows while it is walked: breadth first
+            top_down.extend(self._children[node])
+        self._bottom_up = top_down[::-1]
+
+    @classmethod
+    def of(cls, table: Table) -> "Hierarchy":
+        return cls({key: table.parent.get(key) for key in table.counts})
+
+    def suppress(
+        self, counts: Mapping[Hashable, Counts], threshold: int, *, hide: str = "enclosing"
+    ) -> dict[Hashable, Figure]:
+        """`suppress` for these groups; a group missing from `counts` had no answers."""
+        if hide not in ("enclosing", "nested"):
+            raise ValueError("hide must be 'enclosing' or 'nested'")
+        if threshold < 1:
+            raise ValueError("threshold must be at least 1")
+        if not counts.keys() <= self._index.keys():
+            raise KeyError("counts for groups outside the hierarchy")
+        groups = [counts.get(key, _NO_ANSWERS) for key in self._keys]
+        valid = [sum(group.distribution) for group in groups]
+        published = [n >= threshold for n in valid]
+        self._complement(valid, published, threshold, hide)
+        # Opt-out counts are shown only where they cannot single anyone out, inside one figure
+        # or as the difference of two nested ones.
+        opted_out = [group.dont_know + group.prefer_not for group in groups]
+        show_opt_outs = [
+            shown and not 0 < out < threshold
+            for shown, out in zip(published, opted_out, strict=True)
+        ]
+        self._complement(opted_out, show_opt_outs, threshold, hide)
+        figures: dict[Hashable, Figure] = {}
+        for node, key in enumerate(self._keys):
+            n = valid[node]
+            if n == 0 and opted_out[node] == 0:
+                # Nobody answered: nothing to hide, and an empty group leaves no remainder.
+                figures[key] = _NOBODY_ANSWERED
+            elif not published[node]:
+                figures[key] = _HIDDEN
+            else:
+                group = groups[node]
+                shown = show_opt_outs[node]
+                d = group.distribution
+                figures[key] = Figure(
+                    n=n,
+                    mean=(d[0] + 2 * d[1] + 3 * d[2] + 4 * d[3] + 5 * d[4]) / n,
+                    distribution=d,
+                    dont_know=group.dont_know if shown else None,
+                    prefer_not=group.prefer_not if shown else None,
+                    suppressed=False,
+                    reason=None if shown else HIDDEN_REASON,
+                )
+        return figures
+
+    def _complement(self, measure: list[int], shown: list[bool], threshold: int, hide: str) -> None:
+        """Complementary suppression: take figures out of `shown` until no remainder is small.
+
+        A remainder is a shown figure minus the largest shown figures inside it, counted by
+        `measure` (valid answers, or opt-outs). The figures are checked in passes in a fixed
+        order, as often as a pass changes anything; a check can only come out differently once
+        something inside the figure was hidden, so a pass checks just those figures.
+        """
+        parent, order, position = self._parent, self._order, self._position
+        # What the largest shown figures strictly inside each figure hold, and how many they are.
+        covered = [0] * len(measure)
+        inside = [0] * len(measure)
+        for node in self._bottom_up:
+            up = parent[node]
+            if up >= 0:
+                if shown[node]:
+                    covered[up] += measure[node]
+                    inside[up] += 1
                 else:
-                    shown.discard(
-                        min(inside, key=lambda child: (measure(table.counts[child]), repr(child)))
-                    )
-                changed = True
+                    covered[up] += covered[node]
+                    inside[up] += inside[node]
+        remainder = [total - part for total, part in zip(measure, covered, strict=True)]
+        due = [position[node] for node, count in enumerate(inside) if count and shown[node]]
+        heapq.heapify(due)
+        queued = [False] * len(measure)
+        for at in due:
+            queued[order[at]] = True
+        while due:
+            next_pass: set[int] = set()
+            while due:
+                at = heapq.heappop(due)
+                node = order[at]
+                queued[node] = False
+                if not (shown[node] and inside[node] and 0 < remainder[node] < threshold):
+                    continue
+                gone = node if hide == "enclosing" else self._smallest_inside(node, measure, shown)
+                shown[gone] = False
+                # The nearest shown figure above now has what was inside the hidden one inside.
+                up = parent[gone]
+                while up >= 0 and not shown[up]:
+                    up = parent[up]
+                if up < 0:
+                    continue
+                remainder[up] += remainder[gone]
+                inside[up] += inside[gone] - 1
+                if position[up] <= at:
+                    next_pass.add(position[up])  # checked again in the next pass
+                elif not queued[up]:
+                    queued[up] = True
+                    heapq.heappush(due, position[up])
+            due = sorted(next_pass)
+            for at in due:
+                queued[order[at]] = True
+
+    def _smallest_inside(self, node: int, measure: list[int], shown: list[bool]) -> int:
+        """The smallest of the largest shown figures inside `node` (ties: the first by repr)."""
+        found: list[int] = []
+        stack = list(self._children[node])
+        while stack:
+            child = stack.pop()
+            if shown[child]:
+                found.append(child)
+            else:
+                stack.extend(self._children[child])
+        return min(found, key=lambda child: (measure[child], self._reprs[child]))
+
+
+_NO_ANSWERS = Counts()
+_NOBODY_ANSWERED = Figure(0, None, None, None, None, False, None)
+_HIDDEN = Figure.hidden(HIDDEN_REASON)
 
 
 def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[Hashable, Figure]:
@@ -176,40 +264,7 @@ def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[H
     which goes: "enclosing" hides the figure that pools the others (a leader's own figures are
     kept, a unit total goes), "nested" hides the smallest figure inside it (totals are kept).
     """
-    if hide not in ("enclosing", "nested"):
-        raise ValueError("hide must be 'enclosing' or 'nested'")
-    if threshold < 1:
-        raise ValueError("threshold must be at least 1")
-    children = _children(table)
-    published = {key for key, counts in table.counts.items() if counts.n >= threshold}
-    _complement(table, children, published, threshold, hide, lambda counts: counts.n)
-    # Opt-out counts are shown only where they cannot single anyone out, inside one figure or
-    # as the difference of two nested ones.
-    show_opt_outs = {
-        key for key in published if not _is_small(table.counts[key].opted_out, threshold)
-    }
-    _complement(table, children, show_opt_outs, threshold, hide, lambda counts: counts.opted_out)
-    figures: dict[Hashable, Figure] = {}
-    for key, counts in table.counts.items():
-        if counts.n == 0 and counts.opted_out == 0:
-            # Nobody answered: nothing to hide, and an empty group leaves no remainder.
-            figures[key] = Figure(0, None, None, None, None, False, None)
-            continue
-        if key not in published:
-            figures[key] = Figure.hidden(HIDDEN_REASON)
-            continue
-        shown = key in show_opt_outs
-        mean = sum(value * count for value, count in zip(SCALE, counts.distribution, strict=True))
-        figures[key] = Figure(
-            n=counts.n,
-            mean=mean / counts.n,
-            distribution=counts.distribution,
-            dont_know=counts.dont_know if shown else None,
-            prefer_not=counts.prefer_not if shown else None,
-            suppressed=False,
-            reason=None if shown else HIDDEN_REASON,
-        )
-    return figures
+    return Hierarchy.of(table).suppress(table.counts, threshold, hide=hide)
 
 
 def show_comments(count: int, threshold: int) -> bool:

@@ -425,10 +425,10 @@ def test_rounds_must_be_the_organisations_own_and_in_order(naboby):
     own_late = draft_round(fjordby, opens_on=date(2026, 3, 1))
     theirs = draft_round(naboby, opens_on=date(2026, 3, 1))
     assert refused(create_programme, fjordby, setup(baseline_round=theirs.pk)) == [
-        "Førmålingen skal være en runde i organisationen."
+        "Førmålingen skal være en evalueringsrunde i organisationen."
     ]
     assert refused(create_programme, fjordby, setup(follow_up_round=theirs.pk)) == [
-        "Eftermålingen skal være en runde i organisationen."
+        "Eftermålingen skal være en evalueringsrunde i organisationen."
     ]
     assert refused(
         create_programme, fjordby, setup(baseline_round=own_late.pk, follow_up_round=own_early.pk)
@@ -436,6 +436,14 @@ def test_rounds_must_be_the_organisations_own_and_in_order(naboby):
     assert refused(
         create_programme, fjordby, setup(baseline_round=own_late.pk, follow_up_round=own_late.pk)
     ) == ["Førmålingen og eftermålingen skal være to forskellige runder."]
+    # A mapping of employees' competences measures no leader: it cannot be a baseline.
+    mapping = draft_round(
+        fjordby, opens_on=date(2025, 2, 1), instruments=["medarbejder-digitale-kompetencer"]
+    )
+    assert mapping.is_mapping
+    assert refused(create_programme, fjordby, setup(baseline_round=mapping.pk)) == [
+        "Førmålingen skal være en evalueringsrunde i organisationen."
+    ]
     assert not Programme.objects.exists()
 
 

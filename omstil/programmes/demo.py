@@ -61,6 +61,7 @@ def add_demo_programme(organisation: Organisation, follow_up: Round) -> dict[str
     baseline = (
         Round.objects.filter(
             organisation=organisation,
+            kind=Round.Kind.EVALUATION,
             status=Round.Status.CLOSED,
             opens_on__lt=follow_up.opens_on,
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from omstil.organisations.models import Organisation
 from omstil.programmes.models import Programme
 from omstil.programmes.services import ModuleSetup, ProgrammeSetup, active_leaders
+from omstil.rounds.models import Round
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -79,7 +80,10 @@ class ProgrammeForm(forms.Form):
             for label, employee_id in sorted((label, eid) for eid, label in leaders.items())
         ]
         rounds: list[tuple[Any, StrOrPromise]] = [("", _("Ingen endnu"))]
-        for round_ in organisation.rounds.order_by("opens_on", "pk"):
+        # Only evaluations measure leaders; a mapping of competences cannot be a baseline.
+        for round_ in organisation.rounds.filter(kind=Round.Kind.EVALUATION).order_by(
+            "opens_on", "pk"
+        ):
             rounds.append(
                 (
                     round_.pk,

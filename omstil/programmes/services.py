@@ -93,7 +93,9 @@ def _round(
 ) -> tuple[Round | None, list[tuple[str | None, str]]]:
     if round_id is None:
         return None, []
-    round_ = Round.objects.filter(organisation=organisation, pk=round_id).first()
+    round_ = Round.objects.filter(
+        organisation=organisation, pk=round_id, kind=Round.Kind.EVALUATION
+    ).first()
     if round_ is None:
         return None, [(name, error)]
     return round_, []
@@ -121,14 +123,14 @@ def _validate(
         organisation,
         setup.baseline_round,
         "baseline_round",
-        _("Førmålingen skal være en runde i organisationen."),
+        _("Førmålingen skal være en evalueringsrunde i organisationen."),
     )
     errors.extend(problems)
     follow_up, problems = _round(
         organisation,
         setup.follow_up_round,
         "follow_up_round",
-        _("Eftermålingen skal være en runde i organisationen."),
+        _("Eftermålingen skal være en evalueringsrunde i organisationen."),
     )
     errors.extend(problems)
     if baseline is not None and follow_up is not None:

@@ -148,8 +148,11 @@ def _compute_all(round_: Round) -> RoundFigures:
     units_only = Hierarchy(unit_parents)
     threshold = round_.min_group_size
 
+    # A rater group nobody could answer in (peers, in most rounds) has only empty figures,
+    # which `RoundFigures.group` gives without suppressing a whole hierarchy of zeros.
+    present = set(round_.rater_groups) | {group for (group, _item) in answers}
     figures: dict[tuple[Hashable, str, str], Figure] = {}
-    for group in THRESHOLD_GROUPS:
+    for group in (group for group in THRESHOLD_GROUPS if group in present):
         for item in items:
             by_leader = answers.get((group, item), {})
             counts: dict[Hashable, Counts] = {
@@ -158,7 +161,7 @@ def _compute_all(round_: Round) -> RoundFigures:
             counts.update(_unit_totals(by_leader, leader_units, units))
             shown = with_leaders.suppress(counts, threshold)
             figures.update(((cell, group, item), figure) for cell, figure in shown.items())
-    for group in INDIVIDUAL_GROUPS:
+    for group in (group for group in INDIVIDUAL_GROUPS if group in present):
         for item in items:
             # Each leader's own (or superior's) answer is shown as it is; units pool them, and
             # those pools are held to the threshold like any other group.

@@ -1,10 +1,13 @@
 """The URL map of the whole application."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from omstil.core.converters import IdConverter
 from omstil.rounds import views as rounds_views
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("omstil.core.urls")),

@@ -187,3 +187,80 @@ def test_the_unit_workbook_has_the_heat_map_with_change(closed, later, tmp_path)
     assert heat[0] == ("Udsagn (nøgle)", "Udsagn", "Bo Socialchef", "Hjemmeplejen")
     assert heat[1][0] == KEYS[0]
     assert heat[1][3] == 5
+
+
+def test_no_viewer_can_work_out_a_leader_they_do_not_see_from_the_comparisons(generated):
+    from omstil.accounts.services import set_up_user
+    from omstil.reports.access import visible_leaders
+    from omstil.reports.comparisons import comparisons
+    from tests.conftest import PASSWORD
+
+    compared = comparisons(generated)
+    leaders = list(EvaluatedLeader.objects.filter(round=generated))
+    levels = {leader.employee_id: level(leader.unit_path) for leader in leaders}
+    # The top leader, heads of department and a team leader: every kind of viewer.
+    viewers = sorted(leaders, key=lambda leader: (levels[leader.employee_id], leader.unit_path))
+    checked = 0
+    for viewer in [*viewers[:4], viewers[-1]]:
+        user = set_up_user(viewer.email, PASSWORD)
+        known = visible_leaders(user, generated)
+        reports = [leader_report(generated, employee_id, viewer=user) for employee_id in known]
+        for item in KEYS:
+            shown: dict[object, frozenset[str]] = {}
+            for report in reports:
+                pools = next(i for i in report["items"] if i["key"] == item)["comparisons"]
+                own = levels[report["leader"]["employee_id"]]
+                if pools["organisation"]:
+                    shown["organisation"] = compared.organisation[item].leaders
+                if pools["level"]:
+                    shown[own] = compared.by_level[(own, item)].leaders
+            for members in shown.values():
+                assert len(members - known) not in (1, 2)
+                checked += 1
+            if "organisation" in shown:
+                in_levels = frozenset().union(*(m for k, m in shown.items() if k != "organisation"))
+                assert len(shown["organisation"] - known - in_levels) not in (1, 2)
+    assert checked > 20
+
+
+def test_the_change_is_left_out_when_the_viewer_could_not_see_the_earlier_report(
+    client, closed, later
+):
+    from django.urls import reverse
+
+    from omstil.accounts.services import set_up_user
+    from omstil.rounds.models import Round
+    from tests.conftest import PASSWORD
+
+    # HR may see leader reports in the later round, not in the earlier one.
+    Round.objects.filter(pk=later.pk).update(visibility={**later.visibility, "org_admins": True})
+    later.refresh_from_db()
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    report = leader_report(later, "3", viewer=hr)
+    assert report["previous_round"] is None
+    assert all("change" not in item["groups"]["employee"] for item in report["items"])
+    # Cecilie herself saw the earlier report, so she gets the change.
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    assert leader_report(later, "3", viewer=cecilie)["previous_round"] == closed.pk
+    # The unit report: a leader's column was seen pooled at most, so no change there either.
+    unit = unit_report(later, "Fjordby Kommune", viewer=hr)
+    for column in unit["sub_units"]:
+        if column["kind"] == "leader":
+            assert all("change" not in cell for cell in column["items"].values())
+    client.login(username=hr.email, password=PASSWORD)
+    html = client.get(reverse("reports:leader", args=[later.pk, "3"])).content.decode()
+    assert "Ændring siden sidst" not in html
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, closed):
+    from omstil.accounts.services import set_up_user
+    from tests.conftest import PASSWORD
+
+    set_up_user("cecilie@fjordby.example", PASSWORD)
+    client.login(username="cecilie@fjordby.example", password=PASSWORD)
+    for url in (
+        "/udvikling/99999999999999999999999/3/plan/",
+        "/rapporter/99999999999999999999999/leder/3/",
+        "/rapporter/99999999999999999999999/enhed/?enhed=Fjordby%20Kommune",
+    ):
+        assert client.get(url).status_code == 404

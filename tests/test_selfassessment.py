@@ -162,6 +162,7 @@ def test_completing_records_the_time_and_a_completed_one_cannot_be_changed(leade
         ({"bud-01": "prefer_not"}, "", "er ikke et svar på skalaen"),
         ({"bud-01": ""}, "", "er ikke et svar på skalaen"),
         ({"bud-01": "3"}, "x" * (services.NOTE_MAX + 1), "Noten er for lang"),
+        ({"bud-01": "3"}, "a\x00b", "ugyldigt tegn"),  # PostgreSQL cannot store NUL
     ],
 )
 def test_bad_input_is_refused_with_a_danish_message_and_nothing_is_stored(
@@ -399,6 +400,7 @@ def test_deleting_asks_first_then_deletes(client, leader):
         ({"udsagn-bud-01": "3", "action": "slet-alt"}, "Formularen kunne ikke læses"),
         ({"bud-01": "3", "action": "next"}, "Formularen kunne ikke læses"),
         ({"note": "x" * (services.NOTE_MAX + 1), "action": "next"}, "Noten er for lang"),
+        ({"note": "a\x00b", "action": "next"}, "ugyldigt tegn"),
     ],
 )
 def test_bad_input_over_http_is_a_400_in_danish_and_stores_nothing(client, leader, data, message):

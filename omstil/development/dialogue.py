@@ -9,6 +9,9 @@ figures that have already been through disclosure control (`reports.services.lea
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+
 from omstil.instruments.models import Theme
 from omstil.reports.services import leader_report
 from omstil.rounds.models import Round, RoundInstrument
@@ -29,7 +32,7 @@ def _mean(item: dict[str, Any]) -> float:
 
 def schedule(round_: Round) -> dict[str, date]:
     """When the two conversations should take place, counted from the day the round closed."""
-    closed = round_.closed_at.date() if round_.closed_at else round_.closes_on
+    closed = timezone.localdate(round_.closed_at) if round_.closed_at else round_.closes_on
     return {
         "superior_from": closed + timedelta(days=7),
         "superior_to": closed + timedelta(days=14),
@@ -38,9 +41,17 @@ def schedule(round_: Round) -> dict[str, date]:
     }
 
 
-def dialogue(round_: Round, employee_id: str, language: str) -> dict[str, Any]:
-    """The agenda for the talk with the superior and the guide for the employee meeting."""
-    report = leader_report(round_, employee_id, language)
+def dialogue(
+    round_: Round,
+    employee_id: str,
+    language: str,
+    viewer: AbstractBaseUser | AnonymousUser | None = None,
+) -> dict[str, Any]:
+    """The agenda for the talk with the superior and the guide for the employee meeting.
+
+    Made from the report as `viewer` may see it (`reports.services.leader_report`).
+    """
+    report = leader_report(round_, employee_id, language, viewer=viewer)
     shown = _shown(report["items"])
     ranked = sorted(shown, key=_mean, reverse=True)
     strengths = ranked[:HIGHLIGHTS]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
@@ -68,6 +68,8 @@ def set_focus(
     if errors:
         raise PlanInvalid(errors)
     plan, _created = DevelopmentPlan.objects.get_or_create(round=leader.round, leader=leader)
+    # One change of focus at a time: a second tab waits here instead of colliding.
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
     plan.focus.all().delete()
     Focus.objects.bulk_create(
         [
@@ -96,7 +98,7 @@ def add_action(leader: EvaluatedLeader, text: str, owner: str, deadline: date | 
         errors.append(_("Skriv, hvem der er ansvarlig for handlingen."))
     if deadline is None:
         errors.append(_("Angiv en frist for handlingen."))
-    elif deadline < date.today():
+    elif deadline < timezone.localdate():
         errors.append(_("Fristen kan ikke ligge før i dag."))
     if errors:
         raise PlanInvalid(errors)
@@ -210,8 +212,9 @@ def plan_beside_change(
 
 def send_action_reminders(today: date | None = None) -> int:
     """E-mail leaders about actions due within `REMIND_DAYS_BEFORE` days; once per action."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     due = Action.objects.filter(
+        plan__leader__person__active=True,
         reminded_on__isnull=True,
         deadline__gte=today,
         deadline__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
@@ -231,7 +234,11 @@ def send_action_reminders(today: date | None = None) -> int:
             email = leader.email or leader.person.email
             if not email:
                 continue
-            Action.objects.filter(pk=action.pk).update(reminded_on=today)
+            # Claimed by this run only if no other run claimed it first.
+            if not Action.objects.filter(pk=action.pk, reminded_on__isnull=True).update(
+                reminded_on=today
+            ):
+                continue
             message = _reminder(action, leader.person)
             transaction.on_commit(functools.partial(send_email.enqueue, [email], *message))
             sent += 1

@@ -5,19 +5,19 @@ from django.urls import path
 from omstil.development import views
 
 app_name = "development"
-base = "<int:round_id>/<str:employee_id>/"
+base = "<id:round_id>/<str:employee_id>/"
 urlpatterns = [
     path(base + "dialog/", views.dialogue_page, name="dialogue"),
     path(base + "plan/", views.plan_page, name="plan"),
     path(base + "plan/fokus/", views.plan_focus, name="plan_focus"),
     path(base + "plan/handlinger/", views.plan_action, name="plan_action"),
     path(
-        base + "plan/handlinger/<int:action_id>/status/",
+        base + "plan/handlinger/<id:action_id>/status/",
         views.plan_progress,
         name="plan_progress",
     ),
     path(
-        base + "plan/handlinger/<int:action_id>/slet/",
+        base + "plan/handlinger/<id:action_id>/slet/",
         views.plan_delete_action,
         name="plan_delete_action",
     ),

@@ -44,7 +44,7 @@ def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> Http
         raise Http404(employee_id)
     language = active_language()
     context = {
-        **dialogue(leader.round, employee_id, language),
+        **dialogue(leader.round, employee_id, language, request.user),
         "leader": leader,
         "round": leader.round,
         "language": language,

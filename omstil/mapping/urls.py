@@ -6,5 +6,5 @@ from omstil.mapping import views
 
 app_name = "mapping"
 urlpatterns = [
-    path("<int:round_id>/enhed/", views.unit_page, name="unit"),
+    path("<id:round_id>/enhed/", views.unit_page, name="unit"),
 ]

@@ -8,8 +8,8 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
-    path("<slug:slug>/enheder/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("<slug:slug>/enheder/<id:unit_id>/", views.unit_detail, name="unit"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
-    path("<slug:slug>/import/<int:pending_id>/", views.import_confirm, name="import_confirm"),
+    path("<slug:slug>/import/<id:pending_id>/", views.import_confirm, name="import_confirm"),
     path("<slug:slug>/slet/", views.organisation_delete, name="delete"),
 ]

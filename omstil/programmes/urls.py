@@ -6,8 +6,8 @@ from omstil.programmes import views
 
 app_name = "programmes"
 base = "<slug:slug>/forloeb/"
-one = base + "<int:programme_id>/"
-module = one + "moduler/<int:module_id>/"
+one = base + "<id:programme_id>/"
+module = one + "moduler/<id:module_id>/"
 urlpatterns = [
     path(base, views.programme_list, name="list"),
     path(base + "nyt/", views.programme_create, name="create"),

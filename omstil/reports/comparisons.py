@@ -7,7 +7,12 @@ it can give away a small group that the figures themselves do not. Leaders whose
 hidden are left out of it, and the report says how many leaders it pools.
 
 A comparison is shown only when it pools at least `MIN_OTHER_LEADERS` leaders besides the one the
-report is about, so that it never comes close to another named leader's result.
+report is about. That alone is not enough: a superior who sees three team leaders' reports could
+subtract them from their level's pool, and the organisation's pool minus the level pools could
+leave the one top leader. So the pools a viewer can see are checked together against the
+leaders whose reports that viewer sees anyway (`Comparisons.for_leader`, disclosure control with
+leaders as the units counted), so that no pool, and no difference of pools, leaves one or two
+leaders the viewer does not know.
 
 Comparable leaders are the leaders at the same level of the organisation: the same depth in the
 unit tree (a head of a department is compared with heads of departments, not with team leaders).
@@ -15,9 +20,11 @@ unit tree (a head of a department is compared with heads of departments, not wit
 
 import functools
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from omstil.lib.disclosure import Counts, Table, suppress
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.figures import RoundFigures, compute, leader_key
 from omstil.rounds.models import EvaluatedLeader, Round
@@ -59,14 +66,54 @@ class Comparisons:
     organisation: dict[str, Pool]
     by_level: dict[tuple[int, str], Pool]
 
-    def for_leader(self, employee_id: str, item: str) -> dict[str, Any]:
+    def for_leader(
+        self, employee_id: str, item: str, known: frozenset[str] | None = None
+    ) -> dict[str, Any]:
+        """The comparisons on `employee_id`'s report for one statement.
+
+        `known`: the leaders whose reports the viewer sees anyway (None: every leader). The
+        pools a viewer sees are checked together, so that neither one pool nor the organisation
+        minus the level pools leaves one or two leaders the viewer does not know.
+        """
         own_level = self.levels.get(employee_id)
         organisation = self.organisation.get(item)
         same_level = self.by_level.get((own_level, item)) if own_level is not None else None
+        allowed = self._allowed(item, None if known is None else known | {employee_id})
         return {
-            "organisation": organisation.seen_from(employee_id) if organisation else None,
-            "level": same_level.seen_from(employee_id) if same_level else None,
+            "organisation": organisation.seen_from(employee_id)
+            if organisation and "organisation" in allowed
+            else None,
+            "level": same_level.seen_from(employee_id)
+            if same_level and ("level", own_level) in allowed
+            else None,
         }
+
+    def _allowed(self, item: str, known: frozenset[str] | None) -> set[Hashable]:
+        """The pools of a statement that may be shown to a viewer who knows `known` leaders.
+
+        Disclosure control one level up: each leader the viewer does not know counts as one, the
+        levels lie inside the organisation, and no shown pool, nor the organisation minus the
+        shown level pools, may leave 1 or 2 unknown leaders (the organisation is kept, the
+        smaller level pools go).
+        """
+        organisation = self.organisation.get(item)
+        levels: dict[Hashable, Pool] = {
+            ("level", level_): pool
+            for (level_, pool_item), pool in self.by_level.items()
+            if pool_item == item
+        }
+        if known is None or organisation is None:
+            return {"organisation", *levels}
+
+        def unknown(pool: Pool) -> Counts:
+            return Counts((len(pool.leaders - known), 0, 0, 0, 0))
+
+        table = Table()
+        table.add("organisation", unknown(organisation))
+        for key, pool in levels.items():
+            table.add(key, unknown(pool), "organisation")
+        figures = suppress(table, MIN_OTHER_LEADERS, hide="nested")
+        return {key for key, figure in figures.items() if not figure.suppressed}
 
 
 def comparisons(round_: Round) -> Comparisons:

@@ -3,6 +3,7 @@
 import secrets
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -14,10 +15,18 @@ from omstil.reports.services import leader_report, unit_report
 from omstil.responses.models import Comment
 from omstil.rounds.models import EvaluatedLeader, Round, RoundInstrument
 
+# Who a report is made for; None is an operator at the command line, who may see everything.
+Viewer = AbstractBaseUser | AnonymousUser | None
 
-def leader_context(round_: Round, employee_id: str, language: str) -> dict[str, Any]:
-    """The report grouped by theme, with the gap between self and employees and the texts."""
-    data = leader_report(round_, employee_id, language)
+
+def leader_context(
+    round_: Round, employee_id: str, language: str, viewer: Viewer = None
+) -> dict[str, Any]:
+    """The report grouped by theme, with the gap between self and employees and the texts.
+
+    `viewer` as in `services.leader_report`: None is an operator who may see everything.
+    """
+    data = leader_report(round_, employee_id, language, viewer=viewer)
     leader = EvaluatedLeader.objects.get(round=round_, employee_id=employee_id)
     versions = RoundInstrument.objects.filter(round=round_).values_list("version", flat=True)
     themes = {
@@ -73,20 +82,32 @@ def employee_comments(leader: EvaluatedLeader) -> list[str] | None:
 
 
 def leader_html(
-    round_: Round, employee_id: str, language: str = "da", *, employees_only: bool = False
+    round_: Round,
+    employee_id: str,
+    language: str = "da",
+    *,
+    employees_only: bool = False,
+    viewer: Viewer = None,
 ) -> str:
     """The leader's report as one self-contained HTML document (the PDF's source)."""
     with translation.override(language):
-        context = leader_context(round_, employee_id, language)
+        context = leader_context(round_, employee_id, language, viewer)
         context["employees_only"] = employees_only
         return render_to_string("reports/leader_print.html", context)
 
 
 def leader_pdf(
-    round_: Round, employee_id: str, language: str = "da", *, employees_only: bool = False
+    round_: Round,
+    employee_id: str,
+    language: str = "da",
+    *,
+    employees_only: bool = False,
+    viewer: Viewer = None,
 ) -> bytes:
     """The leader's report as a PDF, with the same figures as the page."""
-    return html_to_pdf(leader_html(round_, employee_id, language, employees_only=employees_only))
+    return html_to_pdf(
+        leader_html(round_, employee_id, language, employees_only=employees_only, viewer=viewer)
+    )
 
 
 def heat_rows(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from omstil.organisations.models import PATH_SEPARATOR
-from omstil.reports.access import UnitAccess, leaders_in, unit_access
+from omstil.reports.access import (
+    UnitAccess,
+    can_see_leader_report,
+    leaders_in,
+    unit_access,
+    visible_leaders,
+)
 from omstil.reports.comparisons import comparisons
 from omstil.reports.figures import RoundFigures, compute, figure_json, leader_key, unit_key
 from omstil.responses.questionnaire import build_pages
@@ -53,8 +59,19 @@ def _response_rate(invitations: Any) -> dict[str, dict[str, int]]:
     return rates
 
 
-def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict[str, Any]:
-    """One leader's report: every statement, by rater group, after disclosure control."""
+def leader_report(
+    round_: Round,
+    employee_id: str,
+    language: str = "da",
+    *,
+    viewer: AbstractBaseUser | AnonymousUser | None = None,
+) -> dict[str, Any]:
+    """One leader's report: every statement, by rater group, after disclosure control.
+
+    `viewer` None is an operator at the command line, who may see everything. For anyone else,
+    the comparisons take into account which leaders' reports the viewer sees anyway, and the
+    change since the previous round is given only if the viewer could see that round's report.
+    """
     _refuse_mapping(round_)
     leader = EvaluatedLeader.objects.filter(round=round_, employee_id=employee_id).first()
     if leader is None:
@@ -65,9 +82,15 @@ def leader_report(round_: Round, employee_id: str, language: str = "da") -> dict
     figures = compute(round_)
     items = _items(figures, leader_key(employee_id), language)
     compared = comparisons(round_)
+    known = None if viewer is None else frozenset(visible_leaders(viewer, round_))
     for item in items:
-        item["comparisons"] = compared.for_leader(employee_id, item["key"])
+        item["comparisons"] = compared.for_leader(employee_id, item["key"], known)
     previous = previous_round(round_, employee_id)
+    if previous is not None and viewer is not None:
+        earlier = EvaluatedLeader.objects.filter(round=previous, employee_id=employee_id).first()
+        if earlier is None or not can_see_leader_report(viewer, earlier):
+            # The change would give away a report the viewer was not allowed to see.
+            previous = None
     if previous is not None:
         # Only the employees' figures: the previous round's own and superior answers were given
         # under that round's policy, and a change would let them be worked out.
@@ -187,7 +210,11 @@ def unit_report(
                 continue
             figure = figure_json(figures.group(column["cell"], "employee", item["key"]))
             if before is not None and before_access is not None:
-                shown_before = column["kind"] == "leader" or before_access.may_show(column["unit"])
+                shown_before = (
+                    before_access.named
+                    if column["kind"] == "leader"
+                    else before_access.may_show(column["unit"])
+                )
                 if shown_before:
                     old = figure_json(before.group(column["cell"], "employee", item["key"]))
                     figure["change"] = _change(figure, old)

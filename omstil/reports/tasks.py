@@ -4,6 +4,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -22,7 +23,9 @@ def archive_path(archive: ReportArchive) -> Path:
 @task()
 def build_leader_archive(archive_id: int) -> int:
     """Render every evaluated leader's report to PDF and zip them; the number of reports."""
-    archive = ReportArchive.objects.select_related("round").get(pk=archive_id)
+    archive = ReportArchive.objects.select_related("round", "requested_by").get(pk=archive_id)
+    # The reports are made for the one who asked for them: what they may see, and no more.
+    viewer = archive.requested_by or AnonymousUser()
     leaders = list(
         EvaluatedLeader.objects.filter(round=archive.round).order_by("unit_path", "name")
     )
@@ -37,7 +40,8 @@ def build_leader_archive(archive_id: int) -> int:
             for number, leader in enumerate(leaders, start=1):
                 name = f"{leader.employee_id} {leader.name}.pdf".replace("/", "-")
                 bundle.writestr(
-                    name, leader_pdf(archive.round, leader.employee_id, archive.language)
+                    name,
+                    leader_pdf(archive.round, leader.employee_id, archive.language, viewer=viewer),
                 )
                 if number % PROGRESS_EVERY == 0 or number == len(leaders):
                     ReportArchive.objects.filter(pk=archive.pk).update(done=number)

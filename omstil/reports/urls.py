@@ -6,8 +6,8 @@ from omstil.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("<int:round_id>/leder/<str:employee_id>/", views.leader_report_page, name="leader"),
-    path("<int:round_id>/enhed/", views.unit_report_page, name="unit"),
-    path("<int:round_id>/alle-ledere/", views.archive_request, name="archive_request"),
-    path("zip/<int:archive_id>/", views.archive_status, name="archive"),
+    path("<id:round_id>/leder/<str:employee_id>/", views.leader_report_page, name="leader"),
+    path("<id:round_id>/enhed/", views.unit_report_page, name="unit"),
+    path("<id:round_id>/alle-ledere/", views.archive_request, name="archive_request"),
+    path("zip/<id:archive_id>/", views.archive_status, name="archive"),
 ]

@@ -52,7 +52,7 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     employees_only = request.GET.get("version") == "medarbejdere" and bool(
         leader.round.visibility.get("employee_version")
     )
-    context = leader_context(leader.round, employee_id, language)
+    context = leader_context(leader.round, employee_id, language, request.user)
     context["employees_only"] = employees_only
     context["plan_role"] = plan_role(request.user, leader)
     plan = previous_plan(leader.round, employee_id)
@@ -65,7 +65,13 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     )
     if form == "pdf":
         response = HttpResponse(
-            leader_pdf(leader.round, employee_id, language, employees_only=employees_only),
+            leader_pdf(
+                leader.round,
+                employee_id,
+                language,
+                employees_only=employees_only,
+                viewer=request.user,
+            ),
             content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="rapport-{employee_id}.pdf"'

@@ -8,9 +8,9 @@ app_name = "rounds"
 urlpatterns = [
     path("<slug:slug>/runder/", views.round_list, name="list"),
     path("<slug:slug>/runder/ny/", views.round_create, name="create"),
-    path("<slug:slug>/runder/<int:round_id>/", views.round_detail, name="detail"),
+    path("<slug:slug>/runder/<id:round_id>/", views.round_detail, name="detail"),
     path(
-        "<slug:slug>/runder/<int:round_id>/<slug:action>/",
+        "<slug:slug>/runder/<id:round_id>/<slug:action>/",
         views.round_action,
         name="action",
     ),

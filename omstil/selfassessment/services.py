@@ -297,6 +297,8 @@ def check_page(page: Page, answers: Mapping[str, str], note: str) -> tuple[dict[
             )
         checked[key] = value
     text = note.strip()
+    if "\x00" in text:
+        raise BadInput(_("Noten indeholder et ugyldigt tegn. Intet er gemt."))
     if len(text) > NOTE_MAX:
         raise BadInput(
             _("Noten er for lang: højst %(max)s tegn. Intet er gemt.") % {"max": NOTE_MAX}

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from omstil.core.commands import OmstilCommand
@@ -48,6 +49,14 @@ class Command(OmstilCommand):
             )
         if round_.status != Round.Status.CLOSED:
             self.reject([_("Rapporter laves først, når runden er lukket.")])
+        if options["format"] in ("pdf", "xlsx") and not options["output"]:
+            self.reject([_("En PDF eller et Excel-ark skrives til en fil: brug -o FIL.")])
+        # The report is in the language asked for (Danish by default), headings included; the
+        # command's own messages above are in its language (OMSTIL_LANGUAGE).
+        with translation.override(options["language"]):
+            self._write(round_, **options)
+
+    def _write(self, round_: Round, **options: Any) -> None:
         build = leader_report if options["kind"] == "leader" else unit_report
         try:
             report = build(round_, options["subject"], options["language"])
@@ -62,16 +71,12 @@ class Command(OmstilCommand):
                 self.stdout.write(html)
             return
         if options["format"] == "pdf":
-            if not options["output"]:
-                self.reject([_("En PDF skrives til en fil: brug -o FIL.pdf.")])
             render_pdf = leader_pdf if options["kind"] == "leader" else unit_pdf
             options["output"].write_bytes(
                 render_pdf(round_, options["subject"], options["language"])
             )
             return
         if options["format"] == "xlsx":
-            if not options["output"]:
-                self.reject([_("Et Excel-ark skal skrives til en fil: brug -o FIL.xlsx.")])
             options["output"].write_bytes(to_xlsx(report, _("Rapport")))
             return
         text = json.dumps(report, ensure_ascii=False, indent=2)

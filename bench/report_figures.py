@@ -88,7 +88,7 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
     from omstil.organisations.fictive import generate, to_csv
     from omstil.organisations.models import Organisation
     from omstil.organisations.services import import_people
-    from omstil.reports.figures import _compute
+    from omstil.reports.figures import _compute, _counts_by_leader
     from omstil.responses.models import Answer, Response
     from omstil.rounds.models import Invitation, Round
     from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
@@ -148,7 +148,7 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
         [str(path)],
     )
     count = con.execute("SELECT count(*) FROM answers").fetchone()
-    duck_times, our_times = [], []
+    duck_times, our_times, query_times = [], [], []
     figures = None
     for _ in range(repeat):
         for _ in range(DUCKDB_RUNS):
@@ -161,6 +161,9 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
         started = time.perf_counter()
         figures = _compute(round_)
         our_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        _counts_by_leader(round_)
+        query_times.append(time.perf_counter() - started)
     con.close()
     assert figures is not None
     assert count is not None
@@ -174,6 +177,8 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
         "duckdb_group_by_s": round(duck, 4),
         "omstil_figures_s": round(ours, 3),
         "omstil_figures_worst_s": round(max(our_times), 3),
+        # Of which: the database counting the answers per leader, group and statement.
+        "omstil_query_s": round(min(query_times), 3),
         "ratio": round(ours / duck, 1),
     }
 

@@ -1,0 +1,29 @@
+"""The front page leads each user to their part of Omstil; axe-core finds no violation."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from omstil.accounts.services import set_up_user
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_front_page_leads_hr_and_leaders_on(page: Page, live_server, transactional_db):
+    from tests.rounds_helpers import kommune
+
+    fjordby = kommune()
+    hr = set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=fjordby)
+    log_in(page, live_server.url, hr)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen, Hanne HR")
+    assert_accessible(page)
+    page.get_by_role("link", name="Fjordby Kommune").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fjordby Kommune")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("main").get_by_role("link", name="Selvvurdering").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Selvvurdering")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Your own leadership")
+    assert_accessible(page)

@@ -21,7 +21,7 @@ def test_the_front_page_leads_hr_and_leaders_on(page: Page, live_server, transac
     page.get_by_role("link", name="Fjordby Kommune").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fjordby Kommune")
     page.goto(f"{live_server.url}/")
-    page.get_by_role("main").get_by_role("link", name="Selvvurdering").click()
+    page.get_by_role("link", name="Gå til din selvvurdering").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Selvvurdering")
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="English").click()

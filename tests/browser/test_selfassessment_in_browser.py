@@ -68,7 +68,7 @@ def test_a_leader_takes_ti_bud_by_keyboard_resumes_it_and_reads_the_result(
     page: Page, live_server, leader
 ):
     log_in(page, live_server.url, leader)
-    page.get_by_role("link", name="Selvvurdering").click()
+    page.get_by_role("link", name="Selvvurdering", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Selvvurdering")
     assert_accessible(page)
     page.get_by_role("region", name=TI_BUD).get_by_role("button").click()

@@ -27,13 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-KEYS = [
-    "digital-omstilling.kompetencer-opdaterede",
-    "digital-omstilling.forklare-hvorfor",
-    "digital-omstilling.vaerdi-for-borgerne",
-    "digital-omstilling.nysgerrig-kultur",
-    "digital-omstilling.it-sikkerhed",
-]
 DUCKDB_RUNS = 3  # DuckDB's GROUP BY takes milliseconds: the best of a few runs each time
 
 
@@ -92,6 +85,7 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
     from omstil.responses.models import Answer, Response
     from omstil.rounds.models import Invitation, Round
     from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+    from tests.rounds_helpers import KEYS
 
     started = time.perf_counter()
     slug = f"bench-{size}"

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -52,12 +55,13 @@ def set_focus(
 ) -> DevelopmentPlan:
     """Replace the plan's focus with 1–3 statements of the round and competences in words."""
     known = {key for key, _theme, _text in statements(leader.round, language)}
+    item_keys = list(dict.fromkeys(item_keys))  # each statement once, in the order chosen
     competences = [text.strip() for text in competences if text.strip()]
     errors = []
     unknown = [key for key in item_keys if key not in known]
     if unknown:
         errors.append(_("Udsagnet findes ikke i runden: %(keys)s.") % {"keys": ", ".join(unknown)})
-    chosen = len(dict.fromkeys(item_keys)) + len(competences)
+    chosen = len(item_keys) + len(competences)
     if not 1 <= chosen <= MAX_FOCUS:
         errors.append(
             _("Vælg mellem 1 og %(maximum)s fokuspunkter (du valgte %(chosen)s).")
@@ -71,15 +75,10 @@ def set_focus(
     # One change of focus at a time: a second tab waits here instead of colliding.
     plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
     plan.focus.all().delete()
+    points = [{"item_key": key} for key in item_keys] + [{"competence": c} for c in competences]
     Focus.objects.bulk_create(
-        [
-            Focus(plan=plan, item_key=key, position=position)
-            for position, key in enumerate(dict.fromkeys(item_keys), start=1)
-        ]
-        + [
-            Focus(plan=plan, competence=text, position=position)
-            for position, text in enumerate(competences, start=len(dict.fromkeys(item_keys)) + 1)
-        ]
+        Focus(plan=plan, position=position, **point)
+        for position, point in enumerate(points, start=1)
     )
     plan.save(update_fields=["updated_at"])
     return plan
@@ -248,10 +247,6 @@ def send_action_reminders(today: date | None = None) -> int:
 
 
 def _reminder(action: Action, person: Person) -> tuple[str, str, str]:
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
     language = person.language if person.language in ("da", "en") else "da"
     leader = action.plan.leader
     with translation.override(language):

@@ -59,9 +59,7 @@ def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> Http
     return render(request, "development/dialogue.html", context)
 
 
-def _plan_context(
-    request: HttpRequest, leader: EvaluatedLeader, role: Role, **forms: object
-) -> dict[str, object]:
+def _plan_context(leader: EvaluatedLeader, role: Role, **forms: object) -> dict[str, object]:
     language = active_language()
     statements = services.statements(leader.round, language)
     plan = services.plan_for(leader)
@@ -104,13 +102,13 @@ def plan_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResp
     role = plan_role(request.user, leader)
     if role is None:
         raise Http404(employee_id)
-    return render(request, "development/plan.html", _plan_context(request, leader, role))
+    return render(request, "development/plan.html", _plan_context(leader, role))
 
 
 def _refused(
     request: HttpRequest, leader: EvaluatedLeader, role: Role, errors: list[str], **forms: object
 ) -> HttpResponse:
-    context = _plan_context(request, leader, role, errors=errors, **forms)
+    context = _plan_context(leader, role, errors=errors, **forms)
     return render(request, "development/plan.html", context, status=400)
 
 

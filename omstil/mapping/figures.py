@@ -8,7 +8,6 @@ statement, keeping the totals (`hide="nested"`). Nothing pools across job famili
 unit's "all families" figure is made only from shown family cells (`services.py`).
 """
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from omstil.lib.disclosure import Counts, Figure, Table, suppress
 from omstil.lib.job_families import OTHER
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Answer
+from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import Round, RoundInstrument
 
 VALUES = ("1", "2", "3", "4", "5", "dont_know", "prefer_not")
@@ -99,16 +99,10 @@ def areas_of(round_: Round) -> tuple[str, list[Area]]:
     return key, areas
 
 
+@per_closed_round
 def compute(round_: Round) -> MappingFigures:
-    """All figures of a mapping round. A closed round never changes: computed once per process."""
-    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
-        return _cached(round_.pk, round_.closed_at.isoformat())
+    """All figures of a mapping round; a closed round's once per process."""
     return _compute(round_)
-
-
-@functools.lru_cache(maxsize=16)
-def _cached(round_id: int, closed_at: str) -> MappingFigures:
-    return _compute(Round.objects.get(pk=round_id))
 
 
 def _counts(round_: Round) -> dict[tuple[str, str], dict[str, list[int]]]:

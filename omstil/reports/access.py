@@ -13,7 +13,6 @@ units whose difference is a single leader (`pooled_units`), so no named leader's
 read or worked out from them.
 """
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from omstil.accounts.models import User
 from omstil.lib.disclosure import Counts, Table, suppress
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Response
+from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import EvaluatedLeader, Round
 
 # A pooled unit figure must pool at least this many leaders, and no two pooled figures may
@@ -139,6 +139,7 @@ def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, p
     return unit_access(user, round_, path) is not None
 
 
+@per_closed_round
 def pooled_units(round_: Round) -> frozenset[str]:
     """The units whose pooled figures may be shown to someone who may not see leader reports.
 
@@ -146,17 +147,6 @@ def pooled_units(round_: Round) -> frozenset[str]:
     unit is shown only when it pools at least two such leaders and no shown unit minus the shown
     units inside it leaves a single leader (totals are kept, the smaller units go).
     """
-    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
-        return _cached_pooled_units(round_.pk, round_.closed_at.isoformat())
-    return _pooled_units(round_)
-
-
-@functools.lru_cache(maxsize=16)
-def _cached_pooled_units(round_id: int, closed_at: str) -> frozenset[str]:
-    return _pooled_units(Round.objects.get(pk=round_id))
-
-
-def _pooled_units(round_: Round) -> frozenset[str]:
     answered = set(
         Response.objects.filter(round=round_, rater_group="employee", submitted=True)
         .values_list("leader_id", flat=True)

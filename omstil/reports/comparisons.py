@@ -18,7 +18,6 @@ Comparable leaders are the leaders at the same level of the organisation: the sa
 unit tree (a head of a department is compared with heads of departments, not with team leaders).
 """
 
-import functools
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 from omstil.lib.disclosure import Counts, Table, suppress
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.figures import RoundFigures, compute, leader_key
+from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import EvaluatedLeader, Round
 
 MIN_OTHER_LEADERS = 3
@@ -116,16 +116,9 @@ class Comparisons:
         return {key for key, figure in figures.items() if not figure.suppressed}
 
 
+@per_closed_round
 def comparisons(round_: Round) -> Comparisons:
     """The comparisons of a round; a closed round's are computed once per process."""
-    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
-        return _cached(round_.pk, round_.closed_at.isoformat())
-    return _compute(round_, compute(round_))
-
-
-@functools.lru_cache(maxsize=16)
-def _cached(round_id: int, closed_at: str) -> Comparisons:
-    round_ = Round.objects.get(pk=round_id)
     return _compute(round_, compute(round_))
 
 

@@ -7,7 +7,6 @@ as individual answers, as respondents are told before they answer.
 """
 
 import contextlib
-import functools
 import gc
 import math
 from collections import defaultdict
@@ -21,6 +20,7 @@ from django.db.models import Count, Q
 from omstil.lib.disclosure import Counts, Figure, Hierarchy
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Answer
+from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import EvaluatedLeader, Round
 
 THRESHOLD_GROUPS = ("employee", "peer")
@@ -94,19 +94,10 @@ def _individual(counts: Counts) -> Figure:
     )
 
 
+@per_closed_round
 def compute(round_: Round) -> RoundFigures:
-    """All figures of a round, suppressed together.
-
-    A closed round never changes, so its figures are computed once per process.
-    """
-    if round_.status == Round.Status.CLOSED and round_.closed_at is not None:
-        return _cached(round_.pk, round_.closed_at.isoformat())
+    """All figures of a round, suppressed together; a closed round's once per process."""
     return _compute(round_)
-
-
-@functools.lru_cache(maxsize=16)
-def _cached(round_id: int, closed_at: str) -> RoundFigures:
-    return _compute(Round.objects.get(pk=round_id))
 
 
 def _compute(round_: Round) -> RoundFigures:

@@ -290,8 +290,9 @@ def test_the_figures_are_those_of_one_table_per_group_and_statement(generated, c
         present = set(round_.rater_groups) | answered
         absent = {key: figure for key, figure in expected.items() if key[1] not in present}
         assert all(figure == EMPTY == figures.group(*key) for key, figure in absent.items())
-        assert figures.figures == {k: f for k, f in expected.items() if k not in absent}
-    hidden = [figure for figure in _compute(generated).figures.values() if figure.suppressed]
+        assert {key: figures.group(*key) for key in expected} == expected
+        assert figures.all() == {k: f for k, f in expected.items() if f != EMPTY}
+    hidden = [figure for figure in _compute(generated).all().values() if figure.suppressed]
     assert len(hidden) > 100  # the generated round does exercise disclosure control
 
 
@@ -307,3 +308,15 @@ def test_computing_a_rounds_figures_takes_the_same_queries_whatever_its_size(gen
             _compute(round_)
         counts.append(len(queries))
     assert counts == [2, 2]
+
+
+def test_a_stored_answer_that_is_not_an_answer_stops_the_figures(closed):
+    from omstil.reports.figures import _compute
+    from omstil.responses.models import Answer
+
+    answer = Answer.objects.filter(response__round=closed, response__rater_group="employee")[0]
+    Answer.objects.filter(pk=answer.pk).update(value="7")
+    with pytest.raises(
+        ValueError, match=f"not an answer among the employee answers to {answer.item_key}"
+    ):
+        _compute(closed)

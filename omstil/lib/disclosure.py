@@ -22,7 +22,7 @@ the same counts always give the same figures.
 """
 
 import heapq
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 SCALE = (1, 2, 3, 4, 5)
@@ -140,52 +140,65 @@ class Hierarchy:
     def of(cls, table: Table) -> "Hierarchy":
         return cls({key: table.parent.get(key) for key in table.counts})
 
+    @property
+    def keys(self) -> list[Hashable]:
+        """The groups, in the order `decide` takes and gives them."""
+        return self._keys
+
     def suppress(
         self, counts: Mapping[Hashable, Counts], threshold: int, *, hide: str = "enclosing"
     ) -> dict[Hashable, Figure]:
         """`suppress` for these groups; a group missing from `counts` had no answers."""
+        if not counts.keys() <= self._index.keys():
+            raise KeyError("counts for groups outside the hierarchy")
+        groups = [counts.get(key, _NO_ANSWERS) for key in self._keys]
+        published, opt_outs_shown = self.decide(
+            [sum(group.distribution) for group in groups],
+            [group.dont_know + group.prefer_not for group in groups],
+            threshold,
+            hide=hide,
+        )
+        return {
+            key: figure(group.distribution, group.dont_know, group.prefer_not, shown, opt_outs)
+            for key, group, shown, opt_outs in zip(
+                self._keys, groups, published, opt_outs_shown, strict=True
+            )
+        }
+
+    def decide(
+        self,
+        valid: Sequence[int],
+        opted_out: Sequence[int],
+        threshold: int,
+        *,
+        hide: str = "enclosing",
+    ) -> tuple[list[bool], list[bool]]:
+        """Which groups' figures are published, and which of those show their opt-out counts.
+
+        `valid` and `opted_out` count each group's valid answers (1–5) and its "Ved ikke" and
+        "Ønsker ikke at oplyse", in the order of `keys`; `figure` makes what may be shown of a
+        group from them and the two answers.
+        """
         if hide not in ("enclosing", "nested"):
             raise ValueError("hide must be 'enclosing' or 'nested'")
         if threshold < 1:
             raise ValueError("threshold must be at least 1")
-        if not counts.keys() <= self._index.keys():
-            raise KeyError("counts for groups outside the hierarchy")
-        groups = [counts.get(key, _NO_ANSWERS) for key in self._keys]
-        valid = [sum(group.distribution) for group in groups]
+        if not len(valid) == len(opted_out) == len(self._keys):
+            raise ValueError("one count of each kind for every group")
         published = [n >= threshold for n in valid]
         self._complement(valid, published, threshold, hide)
         # Opt-out counts are shown only where they cannot single anyone out, inside one figure
         # or as the difference of two nested ones.
-        opted_out = [group.dont_know + group.prefer_not for group in groups]
-        show_opt_outs = [
+        opt_outs_shown = [
             shown and not 0 < out < threshold
             for shown, out in zip(published, opted_out, strict=True)
         ]
-        self._complement(opted_out, show_opt_outs, threshold, hide)
-        figures: dict[Hashable, Figure] = {}
-        for node, key in enumerate(self._keys):
-            n = valid[node]
-            if n == 0 and opted_out[node] == 0:
-                # Nobody answered: nothing to hide, and an empty group leaves no remainder.
-                figures[key] = _NOBODY_ANSWERED
-            elif not published[node]:
-                figures[key] = _HIDDEN
-            else:
-                group = groups[node]
-                shown = show_opt_outs[node]
-                d = group.distribution
-                figures[key] = Figure(
-                    n=n,
-                    mean=(d[0] + 2 * d[1] + 3 * d[2] + 4 * d[3] + 5 * d[4]) / n,
-                    distribution=d,
-                    dont_know=group.dont_know if shown else None,
-                    prefer_not=group.prefer_not if shown else None,
-                    suppressed=False,
-                    reason=None if shown else HIDDEN_REASON,
-                )
-        return figures
+        self._complement(opted_out, opt_outs_shown, threshold, hide)
+        return published, opt_outs_shown
 
-    def _complement(self, measure: list[int], shown: list[bool], threshold: int, hide: str) -> None:
+    def _complement(
+        self, measure: Sequence[int], shown: list[bool], threshold: int, hide: str
+    ) -> None:
         """Complementary suppression: take figures out of `shown` until no remainder is small.
 
         A remainder is a shown figure minus the largest shown figures inside it, counted by
@@ -239,7 +252,7 @@ class Hierarchy:
             for at in due:
                 queued[order[at]] = True
 
-    def _smallest_inside(self, node: int, measure: list[int], shown: list[bool]) -> int:
+    def _smallest_inside(self, node: int, measure: Sequence[int], shown: list[bool]) -> int:
         """The smallest of the largest shown figures inside `node` (ties: the first by repr)."""
         found: list[int] = []
         stack = list(self._children[node])
@@ -253,8 +266,34 @@ class Hierarchy:
 
 
 _NO_ANSWERS = Counts()
-_NOBODY_ANSWERED = Figure(0, None, None, None, None, False, None)
+NOBODY_ANSWERED = Figure(0, None, None, None, None, False, None)
 _HIDDEN = Figure.hidden(HIDDEN_REASON)
+
+
+def figure(
+    distribution: tuple[int, int, int, int, int],
+    dont_know: int,
+    prefer_not: int,
+    published: bool,
+    opt_outs_shown: bool,
+) -> Figure:
+    """What may be shown of a group that gave these answers, as `Hierarchy.decide` decided."""
+    d = distribution
+    n = d[0] + d[1] + d[2] + d[3] + d[4]
+    if n == 0 and dont_know == 0 and prefer_not == 0:
+        # Nobody answered: nothing to hide, and an empty group leaves no remainder.
+        return NOBODY_ANSWERED
+    if not published:
+        return _HIDDEN
+    return Figure(
+        n=n,
+        mean=(d[0] + 2 * d[1] + 3 * d[2] + 4 * d[3] + 5 * d[4]) / n,
+        distribution=d,
+        dont_know=dont_know if opt_outs_shown else None,
+        prefer_not=prefer_not if opt_outs_shown else None,
+        suppressed=False,
+        reason=None if opt_outs_shown else HIDDEN_REASON,
+    )
 
 
 def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[Hashable, Figure]:

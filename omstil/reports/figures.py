@@ -6,18 +6,18 @@ combination of the leader and unit reports anyone can see gives away a small gro
 as individual answers, as respondents are told before they answer.
 """
 
-import contextlib
-import gc
 import math
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connections
 from django.db.models import Count, Q
 
-from omstil.lib.disclosure import Counts, Figure, Hierarchy
+from omstil.lib import disclosure
+from omstil.lib.disclosure import Figure, Hierarchy
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Answer
 from omstil.rounds.caching import per_closed_round
@@ -36,30 +36,76 @@ def leader_key(employee_id: str) -> tuple[str, str]:
     return ("leader", employee_id)
 
 
-@dataclass
+@dataclass(eq=False)
 class RoundFigures:
-    """Figures by (cell, rater group, item); a cell is a leader or a unit with everything below."""
+    """Figures by (cell, rater group, item); a cell is a leader or a unit with everything below.
+
+    Every group's answers are counted, pooled into the units above and passed through disclosure
+    control when the round's figures are computed; the `Figure` of a group is made from those
+    counts and decisions when it is first read.
+    """
 
     round: Round
     items: list[str]
-    figures: dict[tuple[Hashable, str, str], Figure]
+    cells: dict[Hashable, int]  # the units, each after the unit it lies in, then the leaders
+    units: int  # how many of the cells are units
+    layers: dict[tuple[str, str], int]  # every (rater group, item) anybody answered
+    counts: "npt.NDArray[np.int64]"  # by cell, layer and ANSWERS; a unit's pool all below it
+    published: list[list[bool]]  # by layer and cell, as `Hierarchy.decide` decided
+    opt_outs_shown: list[list[bool]]
+    _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
 
     def group(self, cell: Hashable, rater_group: str, item: str) -> Figure:
-        return self.figures.get((cell, rater_group, item), EMPTY)
+        key = (cell, rater_group, item)
+        made = self._made.get(key)
+        if made is None:
+            layer, node = self.layers.get((rater_group, item)), self.cells.get(cell)
+            made = EMPTY if layer is None or node is None else self._make(rater_group, layer, node)
+            self._made[key] = made
+        return made
+
+    def _make(self, rater_group: str, layer: int, node: int) -> Figure:
+        one, two, three, four, five, dont_know, prefer_not = self.counts[node, layer].tolist()
+        distribution = (one, two, three, four, five)
+        if rater_group in INDIVIDUAL_GROUPS and node >= self.units:
+            # The leader's own (or superior's) answer, shown as it is.
+            if not (any(distribution) or dont_know or prefer_not):
+                return EMPTY
+            return _individual(distribution, dont_know, prefer_not)
+        return disclosure.figure(
+            distribution,
+            dont_know,
+            prefer_not,
+            published=self.published[layer][node],
+            opt_outs_shown=self.opt_outs_shown[layer][node],
+        )
+
+    def all(self) -> dict[tuple[Hashable, str, str], Figure]:
+        """Every figure of the round that is not empty."""
+        return {
+            (cell, group, item): figure
+            for (group, item) in self.layers
+            for cell in self.cells
+            if (figure := self.group(cell, group, item)) != EMPTY
+        }
 
 
-EMPTY = Figure(0, None, None, None, None, False, None)
+EMPTY = disclosure.NOBODY_ANSWERED
+
+Row = tuple[int, str, str, int, int, int, int, int, int, int, int]
 
 
-def _counts_by_leader(round_: Round) -> dict[tuple[str, str], dict[int, Counts]]:
-    """Each leader's answers by rater group and statement, counted by the database."""
+def _counts_by_leader(round_: Round) -> list[Row]:
+    """Each leader's answers by rater group and statement, counted by the database: the leader,
+    the rater group, the item, how many answered, and how many gave each of the ANSWERS."""
     query = (
         Answer.objects.filter(response__round=round_, response__submitted=True)
         .values_list("response__leader_id", "response__rater_group", "item_key")
         .annotate(
-            total=Count("pk"),
+            total=Count("*"),
             **{
-                f"answer_{index}": Count("pk", filter=Q(value=v)) for index, v in enumerate(ANSWERS)
+                f"answer_{index}": Count("value", filter=Q(value=v))
+                for index, v in enumerate(ANSWERS)
             },
         )
         .order_by()
@@ -69,26 +115,21 @@ def _counts_by_leader(round_: Round) -> dict[tuple[str, str], dict[int, Counts]]
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    counts: dict[tuple[str, str], dict[int, Counts]] = defaultdict(dict)
-    for leader_id, group, item, total, one, two, three, four, five, dont_know, prefer_not in rows:
-        if total != one + two + three + four + five + dont_know + prefer_not:
-            raise ValueError(f"not an answer among the {group} answers to {item}")
-        counts[(group, item)][leader_id] = Counts(
-            (one, two, three, four, five), dont_know, prefer_not
-        )
-    return counts
+        rows: list[Row] = cursor.fetchall()
+    return rows
 
 
-def _individual(counts: Counts) -> Figure:
-    one, two, three, four, five = counts.distribution
+def _individual(
+    distribution: tuple[int, int, int, int, int], dont_know: int, prefer_not: int
+) -> Figure:
+    one, two, three, four, five = distribution
     n = one + two + three + four + five
     return Figure(
         n=n,
         mean=(one + 2 * two + 3 * three + 4 * four + 5 * five) / n if n else None,
-        distribution=counts.distribution if n else None,
-        dont_know=counts.dont_know,
-        prefer_not=counts.prefer_not,
+        distribution=distribution if n else None,
+        dont_know=dont_know,
+        prefer_not=prefer_not,
         suppressed=False,
         reason=None,
     )
@@ -101,69 +142,85 @@ def compute(round_: Round) -> RoundFigures:
 
 
 def _compute(round_: Round) -> RoundFigures:
-    with _collector_paused():
-        return _compute_all(round_)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a round's figures are made: they are
-    hundreds of thousands of small objects without cycles, and scanning them again and again as
-    they are made takes a third of the time and grows faster than the round."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _compute_all(round_: Round) -> RoundFigures:
     leaders = list(
         EvaluatedLeader.objects.filter(round=round_).values_list("pk", "employee_id", "unit_path")
     )
-    answers = _counts_by_leader(round_)
-    items = sorted({item for (_group, item) in answers})
+    rows = _counts_by_leader(round_)
     units = _units(unit_path for _pk, _employee_id, unit_path in leaders)
-    leader_units = {pk: unit_path for pk, _employee_id, unit_path in leaders}
-    leader_keys = {pk: leader_key(employee_id) for pk, employee_id, _unit_path in leaders}
-    unit_parents: dict[Hashable, Hashable | None] = {
+    parents: dict[Hashable, Hashable | None] = {
         unit_key(path): unit_key(up) if up else None for path, up in units.items()
     }
-    # The same groups for every statement: how they nest is worked out once.
-    leader_parents: dict[Hashable, Hashable | None] = {
-        leader_keys[pk]: unit_key(unit_path) for pk, _employee_id, unit_path in leaders
-    }
-    with_leaders = Hierarchy(leader_parents | unit_parents)
-    units_only = Hierarchy(unit_parents)
-    threshold = round_.min_group_size
+    units_only = Hierarchy(parents)
+    parents.update(
+        (leader_key(employee_id), unit_key(unit_path)) for _pk, employee_id, unit_path in leaders
+    )
+    with_leaders = Hierarchy(parents)
+    cells = {key: node for node, key in enumerate(parents)}
+    node_of = {pk: len(units) + number for number, (pk, _e, _u) in enumerate(leaders)}
 
-    # A rater group nobody could answer in (peers, in most rounds) has only empty figures,
-    # which `RoundFigures.group` gives without suppressing a whole hierarchy of zeros.
-    present = set(round_.rater_groups) | {group for (group, _item) in answers}
-    figures: dict[tuple[Hashable, str, str], Figure] = {}
-    for group in (group for group in THRESHOLD_GROUPS if group in present):
-        for item in items:
-            by_leader = answers.get((group, item), {})
-            counts: dict[Hashable, Counts] = {
-                leader_keys[pk]: c for pk, c in by_leader.items() if pk in leader_keys
-            }
-            counts.update(_unit_totals(by_leader, leader_units, units))
-            shown = with_leaders.suppress(counts, threshold)
-            figures.update(((cell, group, item), figure) for cell, figure in shown.items())
-    for group in (group for group in INDIVIDUAL_GROUPS if group in present):
-        for item in items:
-            # Each leader's own (or superior's) answer is shown as it is; units pool them, and
-            # those pools are held to the threshold like any other group.
-            by_leader = answers.get((group, item), {})
-            for pk, key in leader_keys.items():
-                if pk in by_leader:
-                    figures[(key, group, item)] = _individual(by_leader[pk])
-            totals = _unit_totals(by_leader, leader_units, units)
-            shown = units_only.suppress(totals, threshold)
-            figures.update(((cell, group, item), figure) for cell, figure in shown.items())
-    return RoundFigures(round_, items, figures)
+    # Only (rater group, item) pairs somebody answered get a layer: any other figure is empty,
+    # like the figures of a rater group nobody could answer in (peers, in most rounds).
+    items = sorted({row[2] for row in rows})
+    order = {group: number for number, group in enumerate((*THRESHOLD_GROUPS, *INDIVIDUAL_GROUPS))}
+    answered = {(row[1], row[2]) for row in rows if row[1] in order}
+    layers = {
+        pair: number
+        for number, pair in enumerate(sorted(answered, key=lambda p: (order[p[0]], p[1])))
+    }
+    counts = _pooled(rows, layers, node_of, cells, parents)
+
+    # Disclosure control, one layer at a time: the leaders' groups and the units for employees
+    # and peers; the units alone for the self and superior groups, whose leaders' figures are
+    # individual answers (respondents are told so before they answer).
+    valid = counts[:, :, :5].sum(axis=2).T.tolist()
+    opted_out = (counts[:, :, 5] + counts[:, :, 6]).T.tolist()
+    published, opt_outs_shown = [], []
+    for (group, _item), layer in layers.items():
+        if group in THRESHOLD_GROUPS:
+            decided = with_leaders.decide(valid[layer], opted_out[layer], round_.min_group_size)
+        else:
+            decided = units_only.decide(
+                valid[layer][: len(units)], opted_out[layer][: len(units)], round_.min_group_size
+            )
+        published.append(decided[0])
+        opt_outs_shown.append(decided[1])
+    return RoundFigures(round_, items, cells, len(units), layers, counts, published, opt_outs_shown)
+
+
+def _pooled(
+    rows: list[Row],
+    layers: dict[tuple[str, str], int],
+    node_of: dict[int, int],
+    cells: dict[Hashable, int],
+    parents: dict[Hashable, Hashable | None],
+) -> "npt.NDArray[np.int64]":
+    """The counts of every cell in every layer: a leader's as the database counted them, a
+    unit's pooling its own leaders' and every unit's below it."""
+    counts = np.zeros((len(cells), len(layers), len(ANSWERS)), dtype=np.int64)
+    if not rows:
+        return counts
+    answers = np.array([row[3:] for row in rows], dtype=np.int64)
+    if (wrong := np.flatnonzero(answers[:, 0] != answers[:, 1:].sum(axis=1))).size:
+        _leader, group, item, *_counts = rows[wrong[0]]
+        raise ValueError(f"not an answer among the {group} answers to {item}")
+    # Answers to statements outside the rater groups of reports, or to leaders who are not
+    # evaluated in the round, are left out.
+    layer = np.array([layers.get((row[1], row[2]), -1) for row in rows], dtype=np.int64)
+    node = np.array([node_of.get(row[0], -1) for row in rows], dtype=np.int64)
+    kept = (layer >= 0) & (node >= 0)
+    counts[node[kept], layer[kept]] = answers[kept, 1:]
+    # Pool upwards a level at a time, the deepest first, so a cell holds all below it when it
+    # is added to the cell above.
+    above = [-1 if up is None else cells[up] for up in parents.values()]
+    depth = [0] * len(above)
+    for cell, up in enumerate(above):  # each cell comes after the cell above it
+        if up >= 0:
+            depth[cell] = depth[up] + 1
+    above_array, depth_array = np.array(above, dtype=np.int64), np.array(depth, dtype=np.int64)
+    for level in range(max(depth, default=0), 0, -1):
+        at = np.flatnonzero(depth_array == level)
+        np.add.at(counts, above_array[at], counts[at])
+    return counts
 
 
 def _units(unit_paths: Iterable[str]) -> dict[str, str | None]:
@@ -179,36 +236,6 @@ def _units(unit_paths: Iterable[str]) -> dict[str, str | None]:
             if path not in units:
                 units[path] = PATH_SEPARATOR.join(parts[: depth - 1]) if depth > 1 else None
     return units
-
-
-def _unit_totals(
-    by_leader: dict[int, Counts], leader_units: dict[int, str], units: dict[str, str | None]
-) -> dict[Hashable, Counts]:
-    """Each unit's answers: those of its own leaders and of every unit below it."""
-    totals = {path: [0, 0, 0, 0, 0, 0, 0] for path in units}
-    for pk, counts in by_leader.items():
-        if pk in leader_units:
-            total = totals[leader_units[pk]]
-            one, two, three, four, five = counts.distribution
-            total[0] += one
-            total[1] += two
-            total[2] += three
-            total[3] += four
-            total[4] += five
-            total[5] += counts.dont_know
-            total[6] += counts.prefer_not
-    for path in reversed(units):  # sub-units before the units they lie in
-        up = units[path]
-        if up is not None:
-            t, above = totals[path], totals[up]
-            totals[up] = [
-                above[0] + t[0], above[1] + t[1], above[2] + t[2], above[3] + t[3],
-                above[4] + t[4], above[5] + t[5], above[6] + t[6],
-            ]  # fmt: skip
-    return {
-        unit_key(path): Counts((t[0], t[1], t[2], t[3], t[4]), t[5], t[6])
-        for path, t in totals.items()
-    }
 
 
 def figure_json(figure: Figure) -> dict[str, Any]:

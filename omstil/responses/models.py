@@ -39,7 +39,10 @@ class Answer(models.Model):
     """The answer to one statement: 1–5, "dont_know" or "prefer_not"."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # Looked up through `answer_counted` and `answer_unique`, which both begin with it.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     item_key = models.CharField(max_length=200)
     value = models.CharField(max_length=12)
 
@@ -47,6 +50,9 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "item_key"], name="answer_unique")
         ]
+        # Holds all that a round's figures count, so SQLite counts them from the index alone
+        # instead of reading each answer's row (`docs/performance.md`).
+        indexes = [models.Index(fields=["response", "item_key", "value"], name="answer_counted")]
 
     def __str__(self) -> str:
         return f"{self.item_key}={self.value}"

@@ -6,9 +6,12 @@ combination of the leader and unit reports anyone can see gives away a small gro
 as individual answers, as respondents are told before they answer.
 """
 
+import contextlib
+import gc
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -64,8 +67,14 @@ class RoundFigures:
             self._made[key] = made
         return made
 
+    @cached_property
+    def _counted(self) -> list[list[list[int]]]:
+        """`counts` as lists: faster to read a cell of than the array."""
+        counted: list[list[list[int]]] = self.counts.tolist()
+        return counted
+
     def _make(self, rater_group: str, layer: int, node: int) -> Figure:
-        one, two, three, four, five, dont_know, prefer_not = self.counts[node, layer].tolist()
+        one, two, three, four, five, dont_know, prefer_not = self._counted[node][layer]
         distribution = (one, two, three, four, five)
         if rater_group in INDIVIDUAL_GROUPS and node >= self.units:
             # The leader's own (or superior's) answer, shown as it is.
@@ -81,13 +90,33 @@ class RoundFigures:
         )
 
     def all(self) -> dict[tuple[Hashable, str, str], Figure]:
-        """Every figure of the round that is not empty."""
-        return {
-            (cell, group, item): figure
-            for (group, item) in self.layers
-            for cell in self.cells
-            if (figure := self.group(cell, group, item)) != EMPTY
-        }
+        """Every figure of the round that is not empty, made now if not read before."""
+        every = {}
+        made = self._made
+        with _collector_paused():
+            for (group, item), layer in self.layers.items():
+                for cell, node in self.cells.items():
+                    key = (cell, group, item)
+                    figure = made.get(key)
+                    if figure is None:
+                        figure = made[key] = self._make(group, layer, node)
+                    if figure is not EMPTY:
+                        every[key] = figure
+        return every
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a round's figures are made: they are
+    many small objects without cycles, and scanning them again and again as they are made
+    would take as long as making them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 EMPTY = disclosure.NOBODY_ANSWERED

@@ -144,11 +144,6 @@ class Hierarchy:
     def of(cls, table: Table) -> "Hierarchy":
         return cls({key: table.parent.get(key) for key in table.counts})
 
-    @property
-    def keys(self) -> list[Hashable]:
-        """The groups, in the order `decide` takes and gives them."""
-        return self._keys
-
     def suppress(
         self, counts: Mapping[Hashable, Counts], threshold: int, *, hide: str = "enclosing"
     ) -> dict[Hashable, Figure]:
@@ -180,8 +175,8 @@ class Hierarchy:
         """Which groups' figures are published, and which of those show their opt-out counts.
 
         `valid` and `opted_out` count each group's valid answers (1–5) and its "Ved ikke" and
-        "Ønsker ikke at oplyse", in the order of `keys`; `figure` makes what may be shown of a
-        group from them and the two answers.
+        "Ønsker ikke at oplyse", in the order of the groups in `parent`; `figure` makes what may
+        be shown of a group from them and the group's answers.
         """
         if hide not in ("enclosing", "nested"):
             raise ValueError("hide must be 'enclosing' or 'nested'")

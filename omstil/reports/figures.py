@@ -53,7 +53,7 @@ class RoundFigures:
     cells: dict[Hashable, int]  # the units, each after the unit it lies in, then the leaders
     units: int  # how many of the cells are units
     layers: dict[tuple[str, str], int]  # every (rater group, item) anybody answered
-    counts: "npt.NDArray[np.int64]"  # by cell, layer and ANSWERS; a unit's pool all below it
+    counts: "npt.NDArray[np.int32]"  # by cell, layer and ANSWERS; a unit's pool all below it
     published: list[list[bool]]  # by layer and cell, as `Hierarchy.decide` decided
     opt_outs_shown: list[list[bool]]
     _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
@@ -63,8 +63,9 @@ class RoundFigures:
         made = self._made.get(key)
         if made is None:
             layer, node = self.layers.get((rater_group, item)), self.cells.get(cell)
-            made = EMPTY if layer is None or node is None else self._make(rater_group, layer, node)
-            self._made[key] = made
+            if layer is None or node is None:
+                return EMPTY  # not kept: anybody may ask for any key
+            made = self._made[key] = self._make(rater_group, layer, node)
         return made
 
     @cached_property
@@ -222,13 +223,13 @@ def _pooled(
     node_of: dict[int, int],
     cells: dict[Hashable, int],
     parents: dict[Hashable, Hashable | None],
-) -> "npt.NDArray[np.int64]":
+) -> "npt.NDArray[np.int32]":
     """The counts of every cell in every layer: a leader's as the database counted them, a
     unit's pooling its own leaders' and every unit's below it."""
-    counts = np.zeros((len(cells), len(layers), len(ANSWERS)), dtype=np.int64)
+    counts = np.zeros((len(cells), len(layers), len(ANSWERS)), dtype=np.int32)
     if not rows:
         return counts
-    answers = np.array([row[3:] for row in rows], dtype=np.int64)
+    answers = np.array([row[3:] for row in rows], dtype=np.int32)
     if (wrong := np.flatnonzero(answers[:, 0] != answers[:, 1:].sum(axis=1))).size:
         _leader, group, item, *_counts = rows[wrong[0]]
         raise ValueError(f"not an answer among the {group} answers to {item}")

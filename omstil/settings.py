@@ -161,6 +161,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
+OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)

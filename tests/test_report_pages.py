@@ -270,3 +270,97 @@ def test_every_report_view_and_download_is_in_the_audit_log(client, closed, capl
         f"report.leader round={closed.pk} subject='3' format=html user={cecilie.pk}",
         f"report.leader round={closed.pk} subject='3' format=pdf user={cecilie.pk}",
     ]
+
+
+def _built_archive(client, closed, django_capture_on_commit_callbacks):
+    """HR, allowed to see leader reports, asks for the zip; the request as the page made it."""
+    from omstil.reports.models import ReportArchive
+
+    Round.objects.filter(pk=closed.pk).update(visibility={**closed.visibility, "org_admins": True})
+    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    client.login(username=hr.email, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("reports:archive_request", args=[closed.pk]))
+    return ReportArchive.objects.get()
+
+
+def test_a_zip_whose_worker_stopped_is_given_up_and_can_be_asked_for_again(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from omstil.reports.models import ReportArchive
+    from omstil.reports.tasks import STALE_AFTER, build_leader_archive
+
+    settings.MEDIA_ROOT = tmp_path
+    archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
+    url = reverse("reports:archive_request", args=[closed.pk])
+    # The worker started on it and then stopped: no progress since.
+    stopped = timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    ReportArchive.objects.filter(pk=archive.pk).update(status="running", touched_at=stopped)
+    recent = timezone.now() - timedelta(minutes=5)
+    ReportArchive.objects.filter(pk=archive.pk).update(touched_at=recent)
+    assert client.post(url)["Location"] == reverse("reports:archive", args=[archive.pk])
+    ReportArchive.objects.filter(pk=archive.pk).update(touched_at=stopped)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url)
+    newer = ReportArchive.objects.exclude(pk=archive.pk).get()
+    assert response["Location"] == reverse("reports:archive", args=[newer.pk])
+    assert len(callbacks) == 1
+    archive.refresh_from_db()
+    assert archive.status == "failed"
+    html = client.get(reverse("reports:archive", args=[archive.pk])).content.decode()
+    assert "Det lykkedes ikke at lave zip-filen" in html
+    assert "Lav en ny zip-fil" in html
+    # Its task, should it still come to run, leaves it as it is.
+    assert build_leader_archive.call(archive.pk) == 0
+    archive.refresh_from_db()
+    assert archive.status == "failed"
+    assert build_leader_archive.call(newer.pk) == 4
+
+
+def test_a_zip_is_deleted_after_the_days_it_is_kept(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import json
+    from datetime import timedelta
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from omstil.reports.models import ReportArchive
+    from omstil.reports.tasks import build_leader_archive
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.OMSTIL_ARCHIVE_DAYS = 7
+    archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
+    build_leader_archive.call(archive.pk)
+    archive.refresh_from_db()
+    zip_file = Path(archive.file)
+    assert zip_file.is_file()
+
+    def tick() -> dict:
+        out = StringIO()
+        call_command("round", "tick", "--json", stdout=out)
+        return json.loads(out.getvalue())
+
+    six_days_ago = timezone.now() - timedelta(days=6)
+    ReportArchive.objects.filter(pk=archive.pk).update(finished_at=six_days_ago)
+    assert tick()["report_zips_deleted"] == 0
+    assert zip_file.is_file()
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    ReportArchive.objects.filter(pk=archive.pk).update(finished_at=eight_days_ago)
+    assert tick()["report_zips_deleted"] == 1
+    assert not zip_file.exists()
+    archive.refresh_from_db()
+    assert (archive.status, archive.file) == ("deleted", "")
+    page = reverse("reports:archive", args=[archive.pk])
+    assert client.get(page, {"hent": "1"}).status_code == 200  # the page, not a file
+    html = client.get(page).content.decode()
+    assert "Zip-filen er slettet" in html
+    assert "gemmes derfor kun i 7 dage" in html
+    assert tick()["report_zips_deleted"] == 0

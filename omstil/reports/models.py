@@ -12,6 +12,7 @@ class ReportArchive(models.Model):
         RUNNING = "running", _("I gang")
         DONE = "done", _("Færdig")
         FAILED = "failed", _("Mislykkedes")
+        DELETED = "deleted", _("Slettet")
 
     round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="archives")
     requested_by = models.ForeignKey(
@@ -23,6 +24,8 @@ class ReportArchive(models.Model):
     done = models.PositiveIntegerField(default=0)
     file = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last sign of life while it is built: a zip whose progress stops has lost its worker.
+    touched_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,19 +1,21 @@
 """Background work for reports: every leader's PDF of a round in one zip, with progress."""
 
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils.timezone import now
 
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import leader_pdf
 from omstil.rounds.models import EvaluatedLeader
 
 PROGRESS_EVERY = 5
+# A zip whose progress has not moved for this long has lost its worker (a PDF takes a second).
+STALE_AFTER = timedelta(minutes=30)
 
 
 def archive_path(archive: ReportArchive) -> Path:
@@ -29,9 +31,11 @@ def build_leader_archive(archive_id: int) -> int:
     leaders = list(
         EvaluatedLeader.objects.filter(round=archive.round).order_by("unit_path", "name")
     )
-    ReportArchive.objects.filter(pk=archive.pk).update(
-        status=ReportArchive.Status.RUNNING, total=len(leaders), done=0
-    )
+    started = ReportArchive.objects.filter(
+        pk=archive.pk, status=ReportArchive.Status.QUEUED
+    ).update(status=ReportArchive.Status.RUNNING, total=len(leaders), done=0, touched_at=now())
+    if not started:
+        return 0  # given up on or deleted while it waited
     path = archive_path(archive)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
@@ -44,14 +48,48 @@ def build_leader_archive(archive_id: int) -> int:
                     leader_pdf(archive.round, leader.employee_id, archive.language, viewer=viewer),
                 )
                 if number % PROGRESS_EVERY == 0 or number == len(leaders):
-                    ReportArchive.objects.filter(pk=archive.pk).update(done=number)
+                    ReportArchive.objects.filter(pk=archive.pk).update(
+                        done=number, touched_at=now()
+                    )
         partial.replace(path)
     except Exception:
         partial.unlink(missing_ok=True)
         ReportArchive.objects.filter(pk=archive.pk).update(status=ReportArchive.Status.FAILED)
         raise
-    with transaction.atomic():
-        ReportArchive.objects.filter(pk=archive.pk).update(
-            status=ReportArchive.Status.DONE, file=str(path), finished_at=timezone.now()
-        )
+    finished = ReportArchive.objects.filter(
+        pk=archive.pk, status=ReportArchive.Status.RUNNING
+    ).update(status=ReportArchive.Status.DONE, file=str(path), finished_at=now())
+    if not finished:  # given up on as stale meanwhile: a newer zip replaces it
+        path.unlink(missing_ok=True)
     return len(leaders)
+
+
+def give_up_stale_archives(**within: object) -> int:
+    """Mark zips whose progress stopped `STALE_AFTER` ago as failed, so they can be asked for
+    again; `within` narrows the archives looked at (`round=…`). The number given up."""
+    stale = ReportArchive.objects.filter(
+        status=ReportArchive.Status.RUNNING, touched_at__lt=now() - STALE_AFTER, **within
+    )
+    given_up = 0
+    for archive in stale:
+        archive_path(archive).with_suffix(".part").unlink(missing_ok=True)
+        given_up += ReportArchive.objects.filter(
+            pk=archive.pk, status=ReportArchive.Status.RUNNING, touched_at=archive.touched_at
+        ).update(status=ReportArchive.Status.FAILED)
+    return given_up
+
+
+def delete_old_archives() -> int:
+    """Delete finished zips after `settings.OMSTIL_ARCHIVE_DAYS` days: each holds every leader's
+    report. Their rows stay, marked deleted, so the page can say what happened."""
+    cutoff = now() - timedelta(days=settings.OMSTIL_ARCHIVE_DAYS)
+    deleted = 0
+    for archive in ReportArchive.objects.filter(
+        status=ReportArchive.Status.DONE, finished_at__lt=cutoff
+    ):
+        if archive.file:
+            Path(archive.file).unlink(missing_ok=True)
+        deleted += ReportArchive.objects.filter(
+            pk=archive.pk, status=ReportArchive.Status.DONE
+        ).update(status=ReportArchive.Status.DELETED, file="")
+    return deleted

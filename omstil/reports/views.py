@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from omstil.reports.access import can_get_all_leader_reports, can_see_leader_rep
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
 from omstil.reports.services import ReportUnavailable, unit_report
-from omstil.reports.tasks import build_leader_archive
+from omstil.reports.tasks import build_leader_archive, give_up_stale_archives
 from omstil.rounds.models import EvaluatedLeader, Round
 
 audit = logging.getLogger("omstil.audit")
@@ -114,6 +115,7 @@ def archive_request(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = Round.objects.filter(pk=round_id).first()
     if round_ is None or not can_get_all_leader_reports(request.user, round_):
         raise Http404(round_id)
+    give_up_stale_archives(round=round_)
     running = ReportArchive.objects.filter(
         round=round_,
         status__in=[ReportArchive.Status.QUEUED, ReportArchive.Status.RUNNING],
@@ -146,4 +148,8 @@ def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
             as_attachment=True,
             filename=f"lederrapporter-runde-{archive.round_id}.zip",
         )
-    return render(request, "reports/archive.html", {"archive": archive})
+    return render(
+        request,
+        "reports/archive.html",
+        {"archive": archive, "days": settings.OMSTIL_ARCHIVE_DAYS},
+    )

@@ -56,6 +56,16 @@ def test_hr_asks_for_the_zip_of_all_leader_reports(page: Page, live_server, clos
     expect(page.get_by_role("heading", level=1)).to_have_text("Alle lederrapporter")
     expect(page.get_by_role("status")).to_contain_text("rapporter er lavet")
     assert_accessible(page)
+    # A week later the zip is gone; its page says why and offers a new one.
+    from omstil.reports.models import ReportArchive
+
+    ReportArchive.objects.update(status="deleted")
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text("Zip-filen er slettet")
+    assert_accessible(page)
+    page.get_by_role("button", name="Lav en ny zip-fil").click()
+    expect(page.get_by_role("status")).to_contain_text("rapporter er lavet")
+    assert ReportArchive.objects.count() == 2
 
 
 def test_a_superior_follows_the_heat_map_from_unit_to_unit_over_two_rounds(

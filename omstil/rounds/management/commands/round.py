@@ -196,6 +196,7 @@ class Command(OmstilCommand):
     def handle_tick(self, **options: Any) -> None:
         from omstil.development.services import send_action_reminders
         from omstil.organisations.services import purge_pending_imports
+        from omstil.reports.tasks import delete_old_archives, give_up_stale_archives
         from omstil.rounds.tasks import queue_all_owed
 
         reminded = services.send_due_reminders()
@@ -203,6 +204,8 @@ class Command(OmstilCommand):
         closed = services.close_due_rounds()
         resumed = queue_all_owed()
         purged = purge_pending_imports()
+        archives_given_up = give_up_stale_archives()
+        archives_deleted = delete_old_archives()
         if options["json"]:
             self.emit_json(
                 {
@@ -211,6 +214,8 @@ class Command(OmstilCommand):
                     "rounds_with_owed_email": resumed,
                     "pending_imports_deleted": purged,
                     "plan_reminders": plan_reminders,
+                    "report_zips_given_up": archives_given_up,
+                    "report_zips_deleted": archives_deleted,
                 }
             )
             return
@@ -221,3 +226,11 @@ class Command(OmstilCommand):
             )
             % {"reminded": len(reminded), "closed": len(closed), "plans": plan_reminders}
         )
+        if archives_given_up or archives_deleted:
+            self.stdout.write(
+                _(
+                    "Zip-filer med lederrapporter: %(deleted)s slettet efter tiden, "
+                    "%(given_up)s opgivet, fordi de gik i stå."
+                )
+                % {"deleted": archives_deleted, "given_up": archives_given_up}
+            )

@@ -71,9 +71,10 @@ def employee_comments(leader: EvaluatedLeader) -> list[str] | None:
     Comments are stored apart from scores and shown apart from them, never beside them.
     """
     texts = list(
-        Comment.objects.filter(
-            round=leader.round, leader=leader, rater_group="employee", submitted=True
-        ).values_list("text", flat=True)
+        # By the leader alone (one round's), so SQLite uses the leader's index, not the round's.
+        Comment.objects.filter(leader=leader, rater_group="employee", submitted=True).values_list(
+            "text", flat=True
+        )
     )
     if not show_comments(len(texts), comment_threshold(leader.round)):
         return None

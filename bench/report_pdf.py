@@ -8,7 +8,8 @@ The reference, measured by the same processes in the same run in slices alternat
 leader PDFs, is WeasyPrint rendering a minimal one-page HTML document; it also shows how well the
 machine itself scales at that moment. Every PDF is checked: it starts with %PDF, pypdf reads it
 and its text holds the leader's name. Last, in one process, a leader PDF's time is split into the
-HTML (`leader_html`) and WeasyPrint.
+HTML (`leader_html`) and WeasyPrint. Then the zip of every leader's PDF is made as HR would ask
+for it (`build_leader_archive`), with each number of PDF processes, and timed.
 
     .venv/bin/python bench/report_pdf.py [--employees 3000] [--per-process 40] \
         [--processes 1,2] [--database sqlite|postgresql]
@@ -391,12 +392,44 @@ def main() -> None:
                 bundle.writestr(f"{number}.pdf", pdf)
         result["zip_ms_per_pdf"] = round((time.perf_counter() - started) * 1000 / len(pdfs), 2)
         result["breakdown"] = breakdown(round_, leaders[: options.per_process])
-        # build_leader_archive renders in one process; more processes would need the work split.
         result["region_2000_leaders_s_by_processes"] = {
             str(run["processes"]): round(REGION_LEADERS / run["leader_pdfs_per_s"])
             for run in result["runs"]
         }
+        result["zip_of_every_leader"] = time_archives(round_, counts)
         print(json.dumps(result, indent=2))
+
+
+def time_archives(round_: Any, counts: list[int]) -> dict[str, Any]:
+    """The zip of every leader's PDF as HR asks for it (`build_leader_archive`), made with each
+    number of PDF processes in turn; its speed-up against one process in the same run."""
+    from django.conf import settings
+
+    from omstil.accounts.services import set_up_user
+    from omstil.reports.models import ReportArchive
+    from omstil.reports.tasks import build_leader_archive
+
+    type(round_).objects.filter(pk=round_.pk).update(
+        visibility={**round_.visibility, "org_admins": True}
+    )
+    hr = set_up_user("hr@bench.example", "bench-password-0123456789", admin_of=round_.organisation)
+    seconds: dict[int, float] = {}
+    for count in counts:
+        settings.OMSTIL_PDF_PROCESSES = count
+        archive = ReportArchive.objects.create(round=round_, requested_by=hr, language="da")
+        started = time.perf_counter()
+        made = build_leader_archive.call(archive.pk)
+        seconds[count] = time.perf_counter() - started
+        archive.refresh_from_db()
+        assert archive.status == "done", archive.status
+        with zipfile.ZipFile(archive.file) as bundle:
+            assert len(bundle.namelist()) == made == archive.total
+    first = seconds[min(seconds)]
+    return {
+        "leaders": made,
+        "s_by_processes": {str(count): round(s, 1) for count, s in seconds.items()},
+        "speed_up_by_processes": {str(count): round(first / s, 2) for count, s in seconds.items()},
+    }
 
 
 if __name__ == "__main__":

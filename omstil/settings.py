@@ -1,5 +1,6 @@
 """Django settings, read from environment variables (see docs/configuration.md)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -163,6 +164,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
+# Processes that make the PDFs of such a zip at once (at a lower priority than the web server).
+OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", os.cpu_count() or 1))
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)

@@ -6,7 +6,12 @@ ends up in it. One fetcher per thread is reused, because making one sets up an S
 costs about as much as a one-page document.
 """
 
+import os
 import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import Any
 
 _local = threading.local()
@@ -27,3 +32,31 @@ def html_to_pdf(html: str) -> bytes:
 
     pdf: bytes = HTML(string=html, url_fetcher=_fetcher()).write_pdf()
     return pdf
+
+
+def htmls_to_pdfs(htmls: Iterable[str], processes: int) -> Iterator[bytes]:
+    """The PDFs of many documents, in their order, made by `processes` processes at once.
+
+    WeasyPrint takes nearly all of a report's time and holds the interpreter while it works, so
+    more PDFs at once need more processes. They are started fresh (`spawn`: nothing of the
+    caller's database connections or threads is copied), at a lower priority than the web
+    server, and only lay out HTML: the documents are made by the caller, a few ahead of the
+    PDFs, so no more than about two per process are held at a time.
+    """
+    if processes <= 1:
+        yield from map(html_to_pdf, htmls)
+        return
+    with ProcessPoolExecutor(
+        processes, mp_context=get_context("spawn"), initializer=_lower_priority
+    ) as pool:
+        waiting: deque[Future[bytes]] = deque()
+        for html in htmls:
+            waiting.append(pool.submit(html_to_pdf, html))
+            if len(waiting) >= 2 * processes:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def _lower_priority() -> None:
+    os.nice(10)

@@ -9,8 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.tasks import task
 from django.utils.timezone import now
 
+from omstil.core.pdf import htmls_to_pdfs
 from omstil.reports.models import ReportArchive
-from omstil.reports.rendering import leader_pdf
+from omstil.reports.rendering import leader_html
 from omstil.rounds.models import EvaluatedLeader
 
 PROGRESS_EVERY = 5
@@ -40,13 +41,15 @@ def build_leader_archive(archive_id: int) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     try:
+        htmls = (
+            leader_html(archive.round, leader.employee_id, archive.language, viewer=viewer)
+            for leader in leaders
+        )
+        pdfs = htmls_to_pdfs(htmls, settings.OMSTIL_PDF_PROCESSES)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for number, leader in enumerate(leaders, start=1):
+            for number, (leader, pdf) in enumerate(zip(leaders, pdfs, strict=True), start=1):
                 name = f"{leader.employee_id} {leader.name}.pdf".replace("/", "-")
-                bundle.writestr(
-                    name,
-                    leader_pdf(archive.round, leader.employee_id, archive.language, viewer=viewer),
-                )
+                bundle.writestr(name, pdf)
                 if number % PROGRESS_EVERY == 0 or number == len(leaders):
                     ReportArchive.objects.filter(pk=archive.pk).update(
                         done=number, touched_at=now()

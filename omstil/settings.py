@@ -1,6 +1,5 @@
 """Django settings, read from environment variables (see docs/configuration.md)."""
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -8,6 +7,7 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from omstil.core.pdf import default_processes
 from omstil.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,8 +164,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
-# Processes that make the PDFs of such a zip at once (at a lower priority than the web server).
-OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", os.cpu_count() or 1))
+# Processes that make the PDFs of such a zip at once (at a lower priority than the web server):
+# by default one per core this process may use, at most 4.
+OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", default_processes()))
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)

@@ -291,6 +291,10 @@ def _built_archive(client, closed, django_capture_on_commit_callbacks):
     return ReportArchive.objects.get()
 
 
+def _files_left(media_root) -> list:
+    return [*media_root.rglob("*.zip"), *media_root.rglob("*.part")]
+
+
 def test_a_zip_whose_worker_stopped_is_given_up_and_can_be_asked_for_again(
     client, closed, settings, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -299,18 +303,21 @@ def test_a_zip_whose_worker_stopped_is_given_up_and_can_be_asked_for_again(
     from django.utils import timezone
 
     from omstil.reports.models import ReportArchive
-    from omstil.reports.tasks import STALE_AFTER, build_leader_archive
+    from omstil.reports.tasks import STALE_AFTER, archive_path, build_leader_archive
 
     settings.MEDIA_ROOT = tmp_path
     archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
     url = reverse("reports:archive_request", args=[closed.pk])
     # The worker started on it and then stopped: no progress since.
-    stopped = timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    stopped = timezone.now() - STALE_AFTER["running"] - timedelta(minutes=1)
     ReportArchive.objects.filter(pk=archive.pk).update(status="running", touched_at=stopped)
     recent = timezone.now() - timedelta(minutes=5)
     ReportArchive.objects.filter(pk=archive.pk).update(touched_at=recent)
     assert client.post(url)["Location"] == reverse("reports:archive", args=[archive.pk])
     ReportArchive.objects.filter(pk=archive.pk).update(touched_at=stopped)
+    partial = archive_path(archive).with_suffix(".part")  # what it had written when it stopped
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(b"PK")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(url)
     newer = ReportArchive.objects.exclude(pk=archive.pk).get()
@@ -318,14 +325,80 @@ def test_a_zip_whose_worker_stopped_is_given_up_and_can_be_asked_for_again(
     assert len(callbacks) == 1
     archive.refresh_from_db()
     assert archive.status == "failed"
+    assert not partial.exists()
     html = client.get(reverse("reports:archive", args=[archive.pk])).content.decode()
     assert "Det lykkedes ikke at lave zip-filen" in html
     assert "Lav en ny zip-fil" in html
-    # Its task, should it still come to run, leaves it as it is.
+    assert build_leader_archive.call(newer.pk) == 4
+
+
+def test_a_zip_that_waits_too_long_to_start_is_given_up_on_its_page_and_never_started(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from omstil.reports.models import ReportArchive
+    from omstil.reports.tasks import build_leader_archive
+
+    settings.MEDIA_ROOT = tmp_path
+    archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
+    page = reverse("reports:archive", args=[archive.pk])
+    assert "0 af 0 rapporter er lavet" in client.get(page).content.decode()
+    long_ago = timezone.now() - timedelta(hours=7)
+    ReportArchive.objects.filter(pk=archive.pk).update(touched_at=long_ago)
+    assert "Det lykkedes ikke at lave zip-filen" in client.get(page).content.decode()
+    # Its task, should the worker reach it after all, does not start it.
     assert build_leader_archive.call(archive.pk) == 0
     archive.refresh_from_db()
+    assert (archive.status, archive.file) == ("failed", "")
+    assert _files_left(tmp_path) == []
+
+
+def test_a_zip_given_up_while_it_is_made_stops_and_leaves_no_file(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    from omstil.reports import tasks
+    from omstil.reports.models import ReportArchive
+
+    settings.MEDIA_ROOT = tmp_path
+    archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
+    real = tasks.leader_html
+
+    def given_up_meanwhile(*args, **kwargs):
+        # As `give_up_stale_archives` would, had the worker seemed to stop.
+        ReportArchive.objects.filter(pk=archive.pk).update(status="failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "leader_html", given_up_meanwhile)
+    assert tasks.build_leader_archive.call(archive.pk) == 0
+    archive.refresh_from_db()
+    assert (archive.status, archive.file) == ("failed", "")
+    assert _files_left(tmp_path) == []
+
+
+def test_a_pdf_that_cannot_be_made_fails_the_zip_and_leaves_no_file(
+    client, closed, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    from omstil.reports import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.OMSTIL_PDF_PROCESSES = 2
+    archive = _built_archive(client, closed, django_capture_on_commit_callbacks)
+    made = []
+
+    def second_fails(*args, **kwargs):
+        made.append(args)
+        return None if len(made) == 2 else tasks.leader_html.__wrapped__(*args, **kwargs)
+
+    second_fails.__wrapped__ = tasks.leader_html  # type: ignore[attr-defined]
+    monkeypatch.setattr(tasks, "leader_html", second_fails)
+    with pytest.raises(TypeError):
+        tasks.build_leader_archive.call(archive.pk)
+    archive.refresh_from_db()
     assert archive.status == "failed"
-    assert build_leader_archive.call(newer.pk) == 4
+    assert _files_left(tmp_path) == []
 
 
 def test_a_zip_is_deleted_after_the_days_it_is_kept(
@@ -369,5 +442,5 @@ def test_a_zip_is_deleted_after_the_days_it_is_kept(
     assert client.get(page, {"hent": "1"}).status_code == 200  # the page, not a file
     html = client.get(page).content.decode()
     assert "Zip-filen er slettet" in html
-    assert "gemmes derfor kun i 7 dage" in html
+    assert "gemmes kun i 7 dage" in html
     assert tick()["report_zips_deleted"] == 0

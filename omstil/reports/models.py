@@ -1,6 +1,7 @@
 """A zip of every leader's PDF report of a round, built in the background."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,8 +25,9 @@ class ReportArchive(models.Model):
     done = models.PositiveIntegerField(default=0)
     file = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The last sign of life while it is built: a zip whose progress stops has lost its worker.
-    touched_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: asked for, started, or made some progress. A zip whose progress
+    # stops has lost its worker (`tasks.give_up_stale_archives`).
+    touched_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Background work for reports: every leader's PDF of a round in one zip, with progress."""
 
+import contextlib
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -15,8 +16,13 @@ from omstil.reports.rendering import leader_html
 from omstil.rounds.models import EvaluatedLeader
 
 PROGRESS_EVERY = 5
-# A zip whose progress has not moved for this long has lost its worker (a PDF takes a second).
-STALE_AFTER = timedelta(minutes=30)
+# A zip whose progress has not moved for this long has lost its worker (a PDF takes a second);
+# one still waiting this long for the worker to start it, likewise.
+STALE_AFTER = {"running": timedelta(minutes=30), "queued": timedelta(hours=6)}
+
+
+class _GivenUp(Exception):
+    """The zip was given up as stale while it was being made: a newer one replaces it."""
 
 
 def archive_path(archive: ReportArchive) -> Path:
@@ -40,45 +46,51 @@ def build_leader_archive(archive_id: int) -> int:
     path = archive_path(archive)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
+    running = ReportArchive.objects.filter(pk=archive.pk, status=ReportArchive.Status.RUNNING)
+    htmls = (
+        leader_html(archive.round, leader.employee_id, archive.language, viewer=viewer)
+        for leader in leaders
+    )
     try:
-        htmls = (
-            leader_html(archive.round, leader.employee_id, archive.language, viewer=viewer)
-            for leader in leaders
-        )
-        pdfs = htmls_to_pdfs(htmls, settings.OMSTIL_PDF_PROCESSES)
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        # Closed on the way out whatever happens, so the PDF processes stop with it.
+        with (
+            contextlib.closing(htmls_to_pdfs(htmls, settings.OMSTIL_PDF_PROCESSES)) as pdfs,
+            zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        ):
             for number, (leader, pdf) in enumerate(zip(leaders, pdfs, strict=True), start=1):
                 name = f"{leader.employee_id} {leader.name}.pdf".replace("/", "-")
                 bundle.writestr(name, pdf)
-                if number % PROGRESS_EVERY == 0 or number == len(leaders):
-                    ReportArchive.objects.filter(pk=archive.pk).update(
-                        done=number, touched_at=now()
-                    )
+                progress = number % PROGRESS_EVERY == 0 or number == len(leaders)
+                if progress and not running.update(done=number, touched_at=now()):
+                    raise _GivenUp
         partial.replace(path)
+    except _GivenUp:
+        partial.unlink(missing_ok=True)
+        return 0
     except Exception:
         partial.unlink(missing_ok=True)
         ReportArchive.objects.filter(pk=archive.pk).update(status=ReportArchive.Status.FAILED)
         raise
-    finished = ReportArchive.objects.filter(
-        pk=archive.pk, status=ReportArchive.Status.RUNNING
-    ).update(status=ReportArchive.Status.DONE, file=str(path), finished_at=now())
-    if not finished:  # given up on as stale meanwhile: a newer zip replaces it
-        path.unlink(missing_ok=True)
+    if not running.update(status=ReportArchive.Status.DONE, file=str(path), finished_at=now()):
+        path.unlink(missing_ok=True)  # given up at the last moment
+        return 0
     return len(leaders)
 
 
 def give_up_stale_archives(**within: object) -> int:
-    """Mark zips whose progress stopped `STALE_AFTER` ago as failed, so they can be asked for
-    again; `within` narrows the archives looked at (`round=…`). The number given up."""
-    stale = ReportArchive.objects.filter(
-        status=ReportArchive.Status.RUNNING, touched_at__lt=now() - STALE_AFTER, **within
-    )
+    """Mark zips that stopped (`STALE_AFTER`) as failed, so they can be asked for again; `within`
+    narrows the archives looked at (`round=…`). The number given up."""
     given_up = 0
-    for archive in stale:
-        archive_path(archive).with_suffix(".part").unlink(missing_ok=True)
-        given_up += ReportArchive.objects.filter(
-            pk=archive.pk, status=ReportArchive.Status.RUNNING, touched_at=archive.touched_at
-        ).update(status=ReportArchive.Status.FAILED)
+    for status, after in STALE_AFTER.items():
+        for archive in ReportArchive.objects.filter(
+            status=status, touched_at__lt=now() - after, **within
+        ):
+            # Only if it has not moved since it was read: a live zip is left alone.
+            if ReportArchive.objects.filter(
+                pk=archive.pk, status=status, touched_at=archive.touched_at
+            ).update(status=ReportArchive.Status.FAILED):
+                archive_path(archive).with_suffix(".part").unlink(missing_ok=True)
+                given_up += 1
     return given_up
 
 

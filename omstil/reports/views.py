@@ -1,7 +1,6 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -140,14 +139,17 @@ def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
     if archive is None or not can_get_all_leader_reports(request.user, archive.round):
         raise Http404(archive_id)
     if request.GET.get("hent") and archive.status == ReportArchive.Status.DONE:
-        if not Path(archive.file).is_file():
-            raise Http404(archive_id)
+        try:
+            # Opened, it can be read to the end even if `round tick` deletes it meanwhile.
+            file = open(archive.file, "rb")  # noqa: SIM115 (FileResponse closes it)
+        except FileNotFoundError:
+            raise Http404(archive_id) from None
         _audit(request, "archive", archive.round_id, str(archive.pk), "zip")
         return FileResponse(
-            open(archive.file, "rb"),
-            as_attachment=True,
-            filename=f"lederrapporter-runde-{archive.round_id}.zip",
+            file, as_attachment=True, filename=f"lederrapporter-runde-{archive.round_id}.zip"
         )
+    if give_up_stale_archives(pk=archive.pk):
+        archive.refresh_from_db()
     return render(
         request,
         "reports/archive.html",

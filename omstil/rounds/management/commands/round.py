@@ -229,8 +229,8 @@ class Command(OmstilCommand):
         if archives_given_up or archives_deleted:
             self.stdout.write(
                 _(
-                    "Zip-filer med lederrapporter: %(deleted)s slettet efter tiden, "
-                    "%(given_up)s opgivet, fordi de gik i stå."
+                    "Zip-filer med lederrapporter slettet: %(deleted)s. "
+                    "Opgivet, fordi de gik i stå: %(given_up)s."
                 )
                 % {"deleted": archives_deleted, "given_up": archives_given_up}
             )

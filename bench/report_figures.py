@@ -15,17 +15,16 @@ import argparse
 import csv
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.fictive_round import answered_round  # noqa: E402 (after the path is set)
 
 DUCKDB_RUNS = 3  # DuckDB's GROUP BY takes milliseconds: the best of a few runs each time
 
@@ -78,50 +77,12 @@ def measure(size: int, repeat: int, tmp: Path) -> dict[str, float]:
     import duckdb
     from django.db import connection
 
-    from omstil.organisations.fictive import generate, to_csv
-    from omstil.organisations.models import Organisation
-    from omstil.organisations.services import import_people
     from omstil.reports.figures import _compute, _counts_by_leader
-    from omstil.responses.models import Answer, Response
-    from omstil.rounds.models import Invitation, Round
-    from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+    from omstil.responses.models import Answer
     from tests.rounds_helpers import KEYS
 
     started = time.perf_counter()
-    slug = f"bench-{size}"
-    import_people(slug, to_csv(generate(size, seed=size)), name=f"Bench {size}")
-    round_ = create_round(
-        Organisation.objects.get(slug=slug),
-        RoundSetup(
-            name="Bench",
-            instruments=["digital-omstilling"],
-            opens_on=date.today(),
-            closes_on=date.today() + timedelta(days=7),
-        ),
-    ).round
-    open_round(round_)
-    rng = random.Random(size)  # noqa: S311
-    responses, answers = [], []
-    for invitation in Invitation.objects.filter(round=round_).values("leader_id", "rater_group"):
-        if rng.random() > 0.8:
-            continue
-        response = Response(
-            id=uuid.uuid4(),
-            round=round_,
-            leader_id=invitation["leader_id"],
-            rater_group=invitation["rater_group"],
-            language="da",
-            submitted=True,
-            day=date.today(),
-        )
-        responses.append(response)
-        for key in KEYS:
-            value = rng.choice(["1", "2", "3", "4", "4", "5", "5", "dont_know"])
-            answers.append(Answer(id=uuid.uuid4(), response=response, item_key=key, value=value))
-    Response.objects.bulk_create(responses, batch_size=5000)
-    Answer.objects.bulk_create(answers, batch_size=5000)
-    close_round(round_)
-    round_ = Round.objects.get(pk=round_.pk)
+    round_ = answered_round(size, keys=KEYS)
     if connection.vendor == "postgresql":
         # As autovacuum would long before a round closes: the planner needs the table sizes.
         with connection.cursor() as cursor:

@@ -27,29 +27,20 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.fictive_round import answered_round  # noqa: E402 (after the path is set)
+
 REFERENCE_HTML = (
     '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>Reference</title>'
     '<style>body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }</style></head>'
     "<body><h1>Reference</h1><p>En side med en overskrift og et afsnit.</p></body></html>"
 )
-COMMENT_PARTS = [
-    "Du er god til at forklare, hvorfor vi skal bruge de nye systemer.",
-    "Jeg savner mere tid til at lære de digitale værktøjer ordentligt.",
-    "Tak for at du lytter, når noget ikke virker.",
-    "Vi kunne godt bruge flere fælles møder om, hvad digitaliseringen betyder for borgerne.",
-    "Det er ikke altid tydeligt, hvem der beslutter, hvilke løsninger vi skal bruge.",
-    "Du viser selv vejen og prøver nye ting af først.",
-    "IT-sikkerhed bliver nævnt, men sjældent fulgt op.",
-]
 TIMEOUT_S = 1800  # for one run of processes; a worker that fails breaks the others' barrier
 SLICES = 4  # the reference and the leader PDFs alternate this many times in each process
 REGION_LEADERS = 2000  # about as many leaders as a generated region of 30,000 employees has
@@ -237,72 +228,6 @@ def breakdown(round_: Any, leaders: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def build_round(employees: int, instruments: list[str]) -> Any:
-    """A closed round for a generated organisation, with answers from 80 % of the invitations and
-    a comment from 70 % of the employees who answered."""
-    from omstil.organisations.fictive import generate, to_csv
-    from omstil.organisations.models import Organisation
-    from omstil.organisations.services import import_people
-    from omstil.responses.models import Answer, Comment, Response
-    from omstil.responses.questionnaire import build_pages
-    from omstil.rounds.models import Invitation, Round
-    from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
-
-    slug = f"bench-{employees}"
-    import_people(slug, to_csv(generate(employees, seed=employees)), name=f"Bench {employees}")
-    round_ = create_round(
-        Organisation.objects.get(slug=slug),
-        RoundSetup(
-            name="Bench",
-            instruments=instruments,
-            opens_on=date.today(),
-            closes_on=date.today() + timedelta(days=7),
-            comment_field=True,
-        ),
-    ).round
-    open_round(round_)
-    keys = [
-        statement.key
-        for page in build_pages(round_, "employee", "da")
-        for statement in page.statements
-    ]
-    rng = random.Random(employees)  # noqa: S311 (fictive answers)
-    responses, answers, comments = [], [], []
-    for invitation in Invitation.objects.filter(round=round_).values("leader_id", "rater_group"):
-        if rng.random() > 0.8:
-            continue
-        response = Response(
-            id=uuid.uuid4(),
-            round=round_,
-            leader_id=invitation["leader_id"],
-            rater_group=invitation["rater_group"],
-            language="da",
-            submitted=True,
-            day=date.today(),
-        )
-        responses.append(response)
-        for key in keys:
-            value = rng.choice(["1", "2", "3", "4", "4", "5", "5", "dont_know"])
-            answers.append(Answer(id=uuid.uuid4(), response=response, item_key=key, value=value))
-        if invitation["rater_group"] == "employee" and rng.random() < 0.7:
-            text = " ".join(rng.sample(COMMENT_PARTS, rng.randint(1, 3)))
-            comments.append(
-                Comment(
-                    id=uuid.uuid4(),
-                    round=round_,
-                    leader_id=invitation["leader_id"],
-                    rater_group="employee",
-                    text=text,
-                    submitted=True,
-                )
-            )
-    Response.objects.bulk_create(responses, batch_size=5000)
-    Answer.objects.bulk_create(answers, batch_size=5000)
-    Comment.objects.bulk_create(comments, batch_size=5000)
-    close_round(round_)
-    return Round.objects.get(pk=round_.pk)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", type=int, default=3000)
@@ -350,7 +275,9 @@ def main() -> None:
         from omstil.rounds.models import EvaluatedLeader
 
         started = time.perf_counter()
-        round_ = build_round(options.employees, options.instruments.split(","))
+        round_ = answered_round(
+            options.employees, instruments=options.instruments.split(","), comments=True
+        )
         leaders = list(
             EvaluatedLeader.objects.filter(round=round_)
             .order_by("unit_path", "name")

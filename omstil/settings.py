@@ -1,5 +1,6 @@
 """Django settings, read from environment variables (see docs/configuration.md)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -7,7 +8,6 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omstil.core.pdf import default_processes
 from omstil.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,8 +165,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
 # Processes that make the PDFs of such a zip at once (at a lower priority than the web server):
-# by default one per core this process may use, at most 4.
-OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", default_processes()))
+# by default one per core this process may use, at most 4 (each holds WeasyPrint, some 60 MB).
+OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", min(4, len(os.sched_getaffinity(0)))))
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)

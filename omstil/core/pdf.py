@@ -67,12 +67,6 @@ def htmls_to_pdfs(htmls: Iterable[str], processes: int) -> Generator[bytes]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def default_processes() -> int:
-    """One PDF process per core this process may use, at most 4 (each holds WeasyPrint, some
-    60 MB)."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
-
-
 def _pdf_process(parent: int) -> None:
     """A PDF process: below the web server in priority, left to its parent to stop (a stop of
     the whole service lets the parent finish its zip), and gone if the parent dies."""

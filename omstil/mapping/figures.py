@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from omstil.lib.disclosure import Counts, Figure, Table, suppress
+from omstil.lib.disclosure import NOBODY_ANSWERED, Counts, Figure, Table, suppress
 from omstil.lib.job_families import OTHER
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.responses.models import Answer
@@ -23,7 +23,7 @@ from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import Round, RoundInstrument
 
 VALUES = ("1", "2", "3", "4", "5", "dont_know", "prefer_not")
-EMPTY = Figure(0, None, None, None, None, False, None)
+EMPTY = NOBODY_ANSWERED
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ class Command(BaseCommand):
                 "logger_class": "omstil.core.logging.RedactingAccessLogger",
                 "timeout": 60,
                 "graceful_timeout": 20,
+                # No `gunicornc` control socket: its default path in $HOME is shared by every
+                # instance on the host, and the thread serving it in the master is stopped and
+                # restarted around each fork of a worker.
+                "control_socket_disable": True,
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             }
         ).run()

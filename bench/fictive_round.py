@@ -32,13 +32,14 @@ def answered_round(
     """A closed round for an organisation of `employees`, with answers from 80 % of the
     invitations – to `keys`, or to every statement the employees are asked – and, with
     `comments`, a comment from 70 % of the employees who answered."""
-    from omstil.organisations.fictive import generate, to_csv
     from omstil.organisations.models import Organisation
     from omstil.organisations.services import import_people
+    from omstil.responses.closing import close_round
     from omstil.responses.models import Answer, Comment, Response
     from omstil.responses.questionnaire import build_pages
     from omstil.rounds.models import Invitation, Round
-    from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+    from omstil.rounds.services import RoundSetup, create_round, open_round
+    from omstil.site.demo.organisation import generate, to_csv
 
     slug = f"bench-{employees}"
     import_people(slug, to_csv(generate(employees, seed=employees)), name=f"Bench {employees}")

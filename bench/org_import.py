@@ -87,7 +87,7 @@ def main() -> None:
         return
 
     _django("sqlite://:memory:")
-    from omstil.organisations.fictive import SIZES, generate, to_csv
+    from omstil.site.demo.organisation import SIZES, generate, to_csv
     from tests.postgres import benchmark_database
 
     rows = []

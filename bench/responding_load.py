@@ -152,12 +152,12 @@ def main() -> None:
         import django
 
         django.setup()
-        from omstil.organisations.fictive import generate, to_csv
         from omstil.organisations.services import import_people
         from omstil.responses.models import Response
         from omstil.rounds import tokens
         from omstil.rounds.models import Invitation, Round
         from omstil.rounds.services import RoundSetup, create_round, open_round
+        from omstil.site.demo.organisation import generate, to_csv
 
         import_people("load", to_csv(generate(options.people, seed=3)), name="Load Kommune")
         from datetime import date, timedelta

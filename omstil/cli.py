@@ -23,6 +23,7 @@ Organisations and rounds
 Running Omstil
   serve [--port P]        serve the web application (gunicorn)
   worker [--burst]        run background tasks (e-mail, reports); --burst: run what is queued, exit
+  tick                    the daily work: reminders, closing due rounds, owed e-mail, tidying up
   migrate                 bring the database up to date
   demo                    set up the demo organisation and print how to log in
 

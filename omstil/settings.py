@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "omstil.selfassessment",
     "omstil.development",
     "omstil.programmes",
+    "omstil.site",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -122,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -10,7 +10,7 @@ from omstil.rounds import views as rounds_views
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", include("omstil.core.urls")),
+    path("", include("omstil.site.urls")),
     path("konto/", include("omstil.accounts.urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),

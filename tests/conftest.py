@@ -1,7 +1,7 @@
 """Shared fixtures: the database under test (SQLite or private PostgreSQL), personas, library."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -14,6 +14,7 @@ from django.db import connections
 from omstil.accounts.models import User
 from omstil.accounts.services import set_up_user
 from omstil.organisations.models import Organisation
+from omstil.organisations.services import add_admin
 from tests.postgres import free_port, private_server
 
 PASSWORD = "correct-horse-battery-staple"
@@ -71,8 +72,20 @@ def system_admin(db: None) -> User:
 
 
 @pytest.fixture
-def org_admin(organisation: Organisation) -> User:
-    return set_up_user("hr@test.example", PASSWORD, name="Hanne HR", admin_of=organisation)
+def hr(db: None) -> Callable[[Organisation], User]:
+    """HR for an organisation: `hr(organisation)` is its administrator, Hanne HR, made once."""
+
+    def administrator_of(organisation: Organisation) -> User:
+        user = set_up_user(f"hr@{organisation.slug}.example", PASSWORD, name="Hanne HR")
+        add_admin(organisation, user, actor=None)
+        return user
+
+    return administrator_of
+
+
+@pytest.fixture
+def org_admin(organisation: Organisation, hr: Callable[[Organisation], User]) -> User:
+    return hr(organisation)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from omstil.organisations.fictive import HEADER
+from omstil.site.demo.organisation import HEADER
 
 DANISH = HEADER
 ENGLISH = [

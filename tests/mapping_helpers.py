@@ -6,10 +6,11 @@ from typing import Any
 from omstil.instruments.services import sync_library
 from omstil.organisations.models import Organisation
 from omstil.organisations.services import import_people
+from omstil.responses.closing import close_round
 from omstil.responses.services import save_page
 from omstil.rounds import tokens
 from omstil.rounds.models import COMPETENCE_GROUP, Invitation, Round
-from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+from omstil.rounds.services import RoundSetup, create_round, open_round
 from tests.hrfiles import csv_file
 
 INSTRUMENT = "medarbejder-digitale-kompetencer"

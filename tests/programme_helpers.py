@@ -10,12 +10,13 @@ from datetime import date
 import pytest
 
 from omstil.instruments.services import sync_library
-from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import Organisation
 from omstil.organisations.services import import_people
-from omstil.responses.simulate import simulate_answers
+from omstil.responses.closing import close_round
 from omstil.rounds.models import EvaluatedLeader, Round
-from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+from omstil.rounds.services import RoundSetup, create_round, open_round
+from omstil.site.demo.answers import simulate_answers
+from omstil.site.demo.organisation import generate, to_csv
 
 EMPLOYEES = 320
 EXTRA_SHIFT = 0.6

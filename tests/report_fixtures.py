@@ -2,10 +2,11 @@
 
 import pytest
 
+from omstil.responses.closing import close_round
 from omstil.responses.services import save_page
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation
-from omstil.rounds.services import close_round, open_round
+from omstil.rounds.services import open_round
 from tests.hrfiles import PEOPLE
 from tests.rounds_helpers import KEYS, draft_round, kommune
 

@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from omstil.responses.closing import close_round
 from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation, Round
-from omstil.rounds.services import close_round, open_round
+from omstil.rounds.services import open_round
 from tests.rounds_helpers import KEYS, draft_round, kommune
 
 

@@ -10,13 +10,16 @@ from django.urls import reverse
 from omstil.accounts.services import set_up_user
 from omstil.development import services
 from omstil.development.models import Action, DevelopmentPlan, Focus, PlanComment
+from omstil.organisations.services import add_admin
 from omstil.rounds.models import EvaluatedLeader, Round
 from tests.conftest import PASSWORD
 from tests.rounds_helpers import KEYS
 
 
-def log_in(client, email, **extra):
-    user = set_up_user(email, PASSWORD, **extra)
+def log_in(client, email, admin_of=None):
+    user = set_up_user(email, PASSWORD)
+    if admin_of is not None:
+        add_admin(admin_of, user, actor=None)
     client.login(username=email, password=PASSWORD)
     return user
 
@@ -128,7 +131,7 @@ def test_a_focus_outside_one_to_three_is_refused_and_nothing_stored(client, clos
 
 def test_a_statement_of_another_round_is_refused(closed):
     with pytest.raises(services.PlanInvalid, match="findes ikke i runden"):
-        services.set_focus(cecilie(closed), ["ti-bud.noget-andet"], [])
+        services.set_focus(cecilie(closed), ["ti-bud.noget-andet"], [], actor=None)
     assert not DevelopmentPlan.objects.exists()
 
 
@@ -147,7 +150,7 @@ def test_an_action_needs_focus_text_owner_and_a_deadline_not_in_the_past(client,
 
 
 def test_the_superior_sees_the_plan_and_comments_but_cannot_change_it(client, closed):
-    services.set_focus(cecilie(closed), [KEYS[0]], [])
+    services.set_focus(cecilie(closed), [KEYS[0]], [], actor=None)
     log_in(client, "bo@fjordby.example")  # Cecilie's superior; the policy lets superiors see
     assert client.get(url("plan", closed)).status_code == 200
     response = client.post(url("plan_comment", closed), {"text": "Godt valg. Lad os tale om det."})
@@ -166,7 +169,7 @@ def test_without_the_superior_policy_the_superior_does_not_see_the_plan(client, 
 @pytest.mark.parametrize("email", ["gustav@fjordby.example", "hr@fjordby.example"])
 def test_other_leaders_and_hr_never_see_a_plan(client, closed, email):
     Round.objects.filter(pk=closed.pk).update(visibility={**closed.visibility, "org_admins": True})
-    services.set_focus(cecilie(closed), [KEYS[0]], [])
+    services.set_focus(cecilie(closed), [KEYS[0]], [], actor=None)
     log_in(client, email, admin_of=closed.organisation if email.startswith("hr") else None)
     assert client.get(url("plan", closed)).status_code == 404
     assert client.post(url("plan_comment", closed), {"text": "Hej"}).status_code == 404
@@ -180,11 +183,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client, closed):
 
 
 def test_hr_sees_how_many_plans_and_how_far_as_counts(client, closed):
-    services.set_focus(cecilie(closed), [KEYS[0]], [])
+    services.set_focus(cecilie(closed), [KEYS[0]], [], actor=None)
     later = date.today() + timedelta(days=20)
-    services.add_action(cecilie(closed), "Første", "Cecilie", later)
-    done = services.add_action(cecilie(closed), "Anden", "Cecilie", later)
-    services.set_progress(done, "done")
+    services.add_action(cecilie(closed), "Første", "Cecilie", later, actor=None)
+    done = services.add_action(cecilie(closed), "Anden", "Cecilie", later, actor=None)
+    services.set_progress(done, "done", actor=None)
     log_in(client, "hr@fjordby.example", admin_of=closed.organisation)
     html = client.get(
         reverse("rounds:detail", args=[closed.organisation.slug, closed.pk])
@@ -196,11 +199,15 @@ def test_hr_sees_how_many_plans_and_how_far_as_counts(client, closed):
 
 def test_a_reminder_goes_a_week_before_the_deadline_once(transactional_db, smtp_server, request):
     closed = request.getfixturevalue("closed")
-    services.set_focus(cecilie(closed), [KEYS[0]], [])
-    soon = services.add_action(cecilie(closed), "Tal med teamet", "Cecilie", date.today())
-    services.add_action(cecilie(closed), "Senere", "Cecilie", date.today() + timedelta(days=30))
-    done = services.add_action(cecilie(closed), "Gjort", "Cecilie", date.today())
-    services.set_progress(done, "done")
+    services.set_focus(cecilie(closed), [KEYS[0]], [], actor=None)
+    soon = services.add_action(
+        cecilie(closed), "Tal med teamet", "Cecilie", date.today(), actor=None
+    )
+    services.add_action(
+        cecilie(closed), "Senere", "Cecilie", date.today() + timedelta(days=30), actor=None
+    )
+    done = services.add_action(cecilie(closed), "Gjort", "Cecilie", date.today(), actor=None)
+    services.set_progress(done, "done", actor=None)
     call_command("round", "tick", verbosity=0)
     call_command("round", "tick", verbosity=0)  # a second tick the same day sends nothing new
     call_command("worker", "--burst", verbosity=0)
@@ -215,8 +222,10 @@ def test_a_reminder_goes_a_week_before_the_deadline_once(transactional_db, smtp_
 
 
 def test_the_next_report_shows_the_plan_beside_the_change(client, closed, later):
-    services.set_focus(cecilie(closed), [KEYS[0]], ["Data i hverdagen"])
-    services.add_action(cecilie(closed), "Første", "Cecilie", date.today() + timedelta(days=5))
+    services.set_focus(cecilie(closed), [KEYS[0]], ["Data i hverdagen"], actor=None)
+    services.add_action(
+        cecilie(closed), "Første", "Cecilie", date.today() + timedelta(days=5), actor=None
+    )
     log_in(client, "cecilie@fjordby.example")
     html = client.get(reverse("reports:leader", args=[later.pk, "3"])).content.decode()
     section = html.split("Din udviklingsplan fra")[1].split("</table>")[0]

@@ -13,24 +13,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from omstil.accounts.services import set_up_user
+from omstil.core.models import AuditEntry
 from omstil.lib.job_families import OTHER, coarsen
 from omstil.mapping import figures as mapping_figures
 from omstil.mapping.figures import ancestors
 from omstil.mapping.services import unit_map
-from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import Organisation
 from omstil.organisations.services import import_people
+from omstil.responses.closing import close_round
 from omstil.responses.models import Answer, Response
-from omstil.responses.simulate import simulate_answers
 from omstil.rounds.mail import build_message
 from omstil.rounds.models import COMPETENCE_GROUP, EvaluatedLeader, Invitation, Round
 from omstil.rounds.services import (
     RoundInvalid,
     RoundSetup,
-    close_round,
     create_round,
     open_round,
 )
+from omstil.site.demo.answers import simulate_answers
+from omstil.site.demo.organisation import generate, to_csv
 from tests.conftest import PASSWORD
 from tests.hrfiles import csv_file
 from tests.mapping_helpers import (
@@ -107,8 +108,8 @@ def test_other_self_assessments_are_still_refused(fjordby):
     assert any("er en selvevaluering" in error for error in refused.value.errors)
 
 
-def test_the_form_offers_the_mapping_and_refuses_to_mix_it(client, fjordby):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=fjordby)
+def test_the_form_offers_the_mapping_and_refuses_to_mix_it(client, fjordby, hr):
+    hr = hr(fjordby)
     client.login(username=hr.email, password=PASSWORD)
     url = reverse("rounds:create", args=["fjordby"])
     form = client.get(url + "?kortlaegning=1").content.decode()
@@ -131,8 +132,8 @@ def test_the_form_offers_the_mapping_and_refuses_to_mix_it(client, fjordby):
     assert round_.is_mapping
 
 
-def test_an_evaluation_still_needs_a_rater_group(client, fjordby):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=fjordby)
+def test_an_evaluation_still_needs_a_rater_group(client, fjordby, hr):
+    hr = hr(fjordby)
     client.login(username=hr.email, password=PASSWORD)
     response = client.post(
         reverse("rounds:create", args=["fjordby"]),
@@ -702,17 +703,17 @@ def test_who_may_see_a_unit_map(client, closed, email, path, status):
     assert _map(client, closed, path, email).status_code == status
 
 
-def test_hr_sees_every_unit_and_the_organisation(client, closed):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+def test_hr_sees_every_unit_and_the_organisation(client, closed, hr):
+    hr = hr(closed.organisation)
     client.force_login(hr)
     for path in (TOP, SOCIAL, HJEMMEPLEJEN, BOSTEDET, TEKNIK):
         assert _map(client, closed, path).status_code == 200
     assert _map(client, closed, "Fjordby Kommune / Findes ikke").status_code == 404
 
 
-def test_another_organisations_admin_sees_nothing(client, closed):
+def test_another_organisations_admin_sees_nothing(client, closed, hr):
     other = Organisation.objects.create(slug="anden", name="Anden Kommune")
-    client.force_login(set_up_user("hr@anden.example", PASSWORD, admin_of=other))
+    client.force_login(hr(other))
     assert _map(client, closed, TOP).status_code == 404
 
 
@@ -727,10 +728,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client, closed):
     assert "/konto/log-ind/" in response["Location"]
 
 
-def test_no_map_while_the_mapping_is_open_or_for_an_evaluation_round(client, fjordby):
+def test_no_map_while_the_mapping_is_open_or_for_an_evaluation_round(client, fjordby, hr):
     round_ = mapping_round(fjordby)
     open_round(round_)
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=fjordby)
+    hr = hr(fjordby)
     client.force_login(hr)
     assert _map(client, round_, TOP).status_code == 404
     Round.objects.filter(pk=round_.pk).update(
@@ -769,19 +770,20 @@ def test_the_map_as_pdf(client, closed):
     assert response.content.startswith(b"%PDF")
 
 
-def test_every_view_of_a_map_is_audited(client, closed, caplog):
-    with caplog.at_level("INFO", logger="omstil.audit"):
-        _map(client, closed, HJEMMEPLEJEN, "cecilie@fjordby.example")
-    assert any("mapping.unit" in record.getMessage() for record in caplog.records)
+def test_every_view_of_a_map_is_audited(client, closed):
+    _map(client, closed, HJEMMEPLEJEN, "cecilie@fjordby.example")
+    entry = AuditEntry.objects.get(event="mapping.unit")
+    assert entry.actor_label == "cecilie@fjordby.example"
+    assert entry.fields == {"round": closed.pk, "subject": HJEMMEPLEJEN, "format": "html"}
 
 
-def test_leader_reports_and_plans_are_not_found_for_a_mapping(client, closed):
+def test_leader_reports_and_plans_are_not_found_for_a_mapping(client, closed, hr):
     client.force_login(set_up_user("cecilie@fjordby.example", PASSWORD))
     for name in ("reports:leader", "development:dialogue", "development:plan"):
         assert client.get(reverse(name, args=[closed.pk, "3"])).status_code == 404
     unit = client.get(reverse("reports:unit", args=[closed.pk]), {"enhed": HJEMMEPLEJEN})
     assert unit.status_code == 404
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    hr = hr(closed.organisation)
     client.force_login(hr)
     assert client.get(reverse("reports:unit", args=[closed.pk]), {"enhed": TOP}).status_code == 404
     assert client.post(reverse("reports:archive_request", args=[closed.pk])).status_code == 404
@@ -806,8 +808,8 @@ def test_my_rounds_shows_the_team_count_and_the_map_not_a_report(client, closed)
     assert "11 af 11" in html
 
 
-def test_the_round_page_links_hr_to_the_organisation_map(client, closed):
-    client.force_login(set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation))
+def test_the_round_page_links_hr_to_the_organisation_map(client, closed, hr):
+    client.force_login(hr(closed.organisation))
     html = client.get(reverse("rounds:detail", args=["fjordby", closed.pk])).content.decode()
     assert "Kortlægning for Fjordby Kommune" in html
     assert reverse("mapping:unit", args=[closed.pk]) in html

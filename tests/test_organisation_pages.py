@@ -50,13 +50,12 @@ def test_the_unit_page_lists_its_people_with_their_nearest_leader(client, org_ad
 
 @pytest.mark.parametrize("persona", ["outsider", "other_admin"])
 def test_nobody_else_can_see_or_import_into_the_organisation(
-    client, populated, persona, outsider, other_organisation
+    client, populated, persona, outsider, other_organisation, hr
 ):
-    from omstil.accounts.services import set_up_user
 
     user = outsider
     if persona == "other_admin":
-        user = set_up_user("hr@anden.example", PASSWORD, admin_of=other_organisation)
+        user = hr(other_organisation)
     client = log_in(client, user)
     unit = populated.units.first()
     for url in [
@@ -175,9 +174,10 @@ def test_min_group_size_below_3_is_refused(client, system_admin):
 
 def test_an_organisation_that_has_run_rounds_can_be_deleted(client, system_admin, populated):
     from omstil.instruments.services import sync_library
+    from omstil.responses.closing import close_round
     from omstil.responses.models import Response
     from omstil.rounds.models import Round
-    from omstil.rounds.services import close_round, open_round
+    from omstil.rounds.services import open_round
     from tests.rounds_helpers import draft_round
 
     sync_library()

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import Person, Unit
 from omstil.organisations.services import ImportRejected, import_people
+from omstil.site.demo.organisation import generate, to_csv
 from tests.hrfiles import PEOPLE, changed, csv_file, without
 
 

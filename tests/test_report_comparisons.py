@@ -6,17 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omstil.organisations.fictive import generate, to_csv
 from omstil.organisations.models import PATH_SEPARATOR, Organisation
 from omstil.organisations.services import import_people
 from omstil.reports.access import MIN_LEADERS, pooled_unit_paths
 from omstil.reports.comparisons import MIN_OTHER_LEADERS, level
 from omstil.reports.figures import compute, leader_key
 from omstil.reports.services import leader_report, unit_report
+from omstil.responses.closing import close_round
 from omstil.responses.models import Answer
-from omstil.responses.simulate import simulate_answers
 from omstil.rounds.models import EvaluatedLeader
-from omstil.rounds.services import close_round, open_round
+from omstil.rounds.services import open_round
+from omstil.site.demo.answers import simulate_answers
+from omstil.site.demo.organisation import generate, to_csv
 from tests.rounds_helpers import KEYS, draft_round, kommune
 
 
@@ -224,7 +225,7 @@ def test_no_viewer_can_work_out_a_leader_they_do_not_see_from_the_comparisons(ge
 
 
 def test_the_change_is_left_out_when_the_viewer_could_not_see_the_earlier_report(
-    client, closed, later
+    client, closed, later, hr
 ):
     from django.urls import reverse
 
@@ -235,7 +236,7 @@ def test_the_change_is_left_out_when_the_viewer_could_not_see_the_earlier_report
     # HR may see leader reports in the later round, not in the earlier one.
     Round.objects.filter(pk=later.pk).update(visibility={**later.visibility, "org_admins": True})
     later.refresh_from_db()
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed.organisation)
+    hr = hr(closed.organisation)
     report = leader_report(later, "3", viewer=hr)
     assert report["previous_round"] is None
     assert all("change" not in item["groups"]["employee"] for item in report["items"])

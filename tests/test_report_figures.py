@@ -108,7 +108,7 @@ def test_the_report_shows_the_change_since_the_leaders_previous_round(closed):
     later.refresh_from_db()
     for employee_id in ["4", "5", "6", "20", "21"]:
         answer(later, employee_id, "3", "employee", ["5", "5", "5", "5", "5"])
-    from omstil.rounds.services import close_round
+    from omstil.responses.closing import close_round
 
     close_round(later)
     data = report("leader", str(later.pk), "3")
@@ -235,12 +235,12 @@ def generated(db):
     from datetime import date
 
     from omstil.instruments.services import sync_library
-    from omstil.organisations.fictive import generate, to_csv
     from omstil.organisations.models import Organisation
     from omstil.organisations.services import import_people
+    from omstil.responses.closing import close_round
     from omstil.responses.models import Answer, Response
     from omstil.rounds.models import Invitation
-    from omstil.rounds.services import close_round
+    from omstil.site.demo.organisation import generate, to_csv
 
     sync_library()
     import_people("generated", to_csv(generate(400, seed=5)), name="Generated")

@@ -13,9 +13,9 @@ from tests.rounds_helpers import kommune
 
 
 @pytest.fixture
-def hr(db):
+def fjordby_hr(hr, db):
     organisation = kommune()
-    return set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=organisation)
+    return hr(organisation)
 
 
 def form_data(**changes):
@@ -35,8 +35,8 @@ def form_data(**changes):
     return data
 
 
-def test_hr_creates_opens_reminds_and_closes_a_round(client, hr):
-    client.login(username=hr.email, password=PASSWORD)
+def test_hr_creates_opens_reminds_and_closes_a_round(client, fjordby_hr):
+    client.login(username=fjordby_hr.email, password=PASSWORD)
     page = client.get(reverse("rounds:create", args=["fjordby"]))
     assert page.status_code == 200
     response = client.post(reverse("rounds:create", args=["fjordby"]), form_data())
@@ -63,8 +63,8 @@ def test_hr_creates_opens_reminds_and_closes_a_round(client, hr):
     assert round_.status == Round.Status.CLOSED
 
 
-def test_a_round_with_a_rule_broken_is_not_created_and_says_why(client, hr):
-    client.login(username=hr.email, password=PASSWORD)
+def test_a_round_with_a_rule_broken_is_not_created_and_says_why(client, fjordby_hr):
+    client.login(username=fjordby_hr.email, password=PASSWORD)
     response = client.post(
         reverse("rounds:create", args=["fjordby"]), form_data(min_group_size="2", local_en="")
     )
@@ -74,12 +74,14 @@ def test_a_round_with_a_rule_broken_is_not_created_and_says_why(client, hr):
     assert not Round.objects.exists()
 
 
-def test_nobody_outside_the_organisation_sees_its_rounds(client, hr, other_organisation):
-    client.login(username=hr.email, password=PASSWORD)
+def test_nobody_outside_the_organisation_sees_its_rounds(
+    client, fjordby_hr, other_organisation, hr
+):
+    client.login(username=fjordby_hr.email, password=PASSWORD)
     client.post(reverse("rounds:create", args=["fjordby"]), form_data())
     round_ = Round.objects.get()
     client.logout()
-    stranger = set_up_user("hr@anden.example", PASSWORD, admin_of=other_organisation)
+    stranger = hr(other_organisation)
     client.login(username=stranger.email, password=PASSWORD)
     assert client.get(reverse("rounds:list", args=["fjordby"])).status_code == 404
     assert client.get(reverse("rounds:detail", args=["fjordby", round_.pk])).status_code == 404
@@ -91,11 +93,11 @@ def test_nobody_outside_the_organisation_sees_its_rounds(client, hr, other_organ
     assert round_.status == Round.Status.DRAFT
 
 
-def test_a_leader_follows_their_own_response_rate_as_counts(client, hr):
+def test_a_leader_follows_their_own_response_rate_as_counts(client, fjordby_hr):
     from omstil.rounds.services import open_round
     from tests.rounds_helpers import draft_round
 
-    round_ = draft_round(hr.memberships.get().organisation)
+    round_ = draft_round(fjordby_hr.memberships.get().organisation)
     open_round(round_)
     Invitation.objects.filter(
         pk__in=Invitation.objects.filter(
@@ -109,5 +111,5 @@ def test_a_leader_follows_their_own_response_rate_as_counts(client, hr):
     assert "2 af 3" in html
     assert "Dorte" not in html
     client.logout()
-    client.login(username=hr.email, password=PASSWORD)
+    client.login(username=fjordby_hr.email, password=PASSWORD)
     assert "Du bliver ikke evalueret" in client.get(reverse("my_rounds")).content.decode()

@@ -7,12 +7,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from omstil.organisations.models import Person
+from omstil.responses.closing import close_round
 from omstil.rounds import tokens
 from omstil.rounds.models import EvaluatedLeader, Invitation, Round
 from omstil.rounds.services import (
     RoundInvalid,
     RoundSetup,
-    close_round,
     create_round,
     open_round,
     request_reminder,

@@ -16,8 +16,8 @@ from omstil.accounts.services import set_up_user
 from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import get_version, library_files, sync_library
 from omstil.selfassessment import services
-from omstil.selfassessment.demo import demo_self_assessments
 from omstil.selfassessment.models import ReflectionNote, SelfAssessment, SelfAssessmentAnswer
+from omstil.site.demo.selfassessment import demo_self_assessments
 from tests.conftest import PASSWORD
 
 TI_BUD_PAGES = [

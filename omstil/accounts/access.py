@@ -1,41 +1,17 @@
-"""Who may see what: one helper per kind of object, used by pages, files and commands alike."""
+"""The user acting in a request: the one way views ask who is signed in."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404
+from django.http import HttpRequest
 
-from omstil.accounts.models import Membership, User
-from omstil.organisations.models import Organisation
+from omstil.accounts.models import User
 
 
-def administered_organisations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
-    """The organisations `user` administers: all of them for a system admin."""
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in, active user of this request; PermissionDenied for anyone else.
+
+    Views behind `login_required` call it to get the actor they hand to services.
+    """
+    user = request.user
     if not isinstance(user, User) or not user.is_active:
-        return Organisation.objects.none()
-    if user.is_system_admin:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.ADMIN
-    ).distinct()
-
-
-def can_administer(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> bool:
-    """Whether `user` is an admin of `organisation` (or a system admin)."""
-    return administered_organisations(user).filter(pk=organisation.pk).exists()
-
-
-def get_administered_organisation(
-    user: AbstractBaseUser | AnonymousUser, slug: str
-) -> Organisation:
-    """The organisation `slug` if `user` administers it, else 404 (which hides that it exists)."""
-    organisation = administered_organisations(user).filter(slug=slug).first()
-    if organisation is None:
-        raise Http404(slug)
-    return organisation
-
-
-def require_system_admin(user: AbstractBaseUser | AnonymousUser) -> None:
-    """Raise PermissionDenied unless `user` is a system administrator."""
-    if not (isinstance(user, User) and user.is_system_admin):
         raise PermissionDenied
+    return user

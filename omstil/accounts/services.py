@@ -1,9 +1,9 @@
-"""Creating users and granting roles; every change is atomic."""
+"""Creating users; every change is atomic. Roles in an organisation are granted by
+`omstil.organisations.services.add_admin`, since who administers an organisation is its question."""
 
 from django.db import transaction
 
-from omstil.accounts.models import Membership, User
-from omstil.organisations.models import Organisation
+from omstil.accounts.models import User
 
 
 @transaction.atomic
@@ -14,7 +14,6 @@ def set_up_user(
     name: str = "",
     language: str = "da",
     system_admin: bool = False,
-    admin_of: Organisation | None = None,
 ) -> User:
     """Create the user, or update an existing one, with this password and these roles."""
     user = User.objects.filter(email__iexact=email).first()
@@ -27,8 +26,4 @@ def set_up_user(
     user.is_superuser = system_admin
     user.is_staff = system_admin
     user.save()
-    if admin_of is not None:
-        Membership.objects.get_or_create(
-            user=user, organisation=admin_of, role=Membership.Role.ADMIN
-        )
     return user

@@ -10,9 +10,11 @@ document between a leader and their superior.
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404
 
 from omstil.accounts.models import User
-from omstil.reports.access import below, own_leader_ids
+from omstil.development.models import Action
+from omstil.rounds.chain import leaders_below, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
 
 
@@ -32,6 +34,39 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
         return Role.OWNER
     if round_.visibility.get("superior"):
         leaders = list(EvaluatedLeader.objects.filter(round=round_))
-        if leader.employee_id in below(user, leaders):
+        if leader.employee_id in leaders_below(user, leaders):
             return Role.SUPERIOR
     return None
+
+
+def get_leader_for_plan(
+    user: AbstractBaseUser | AnonymousUser, round_id: int, employee_id: str
+) -> tuple[EvaluatedLeader, Role]:
+    """The leader whose plan `user` may see, with what `user` is to it; else 404."""
+    leader = (
+        EvaluatedLeader.objects.select_related("round__organisation")
+        .filter(round_id=round_id, employee_id=employee_id)
+        .first()
+    )
+    role = plan_role(user, leader) if leader is not None else None
+    if leader is None or role is None:
+        raise Http404(employee_id)
+    return leader, role
+
+
+def get_leader_for_plan_owner(
+    user: AbstractBaseUser | AnonymousUser, round_id: int, employee_id: str
+) -> EvaluatedLeader:
+    """The leader whose plan `user` writes (the leader themself), else 404."""
+    leader, role = get_leader_for_plan(user, round_id, employee_id)
+    if role != Role.OWNER:
+        raise Http404(employee_id)
+    return leader
+
+
+def get_action_of_plan(leader: EvaluatedLeader, action_id: int) -> Action:
+    """An action in `leader`'s plan, else 404."""
+    action = Action.objects.select_related("plan").filter(pk=action_id, plan__leader=leader).first()
+    if action is None:
+        raise Http404(action_id)
+    return action

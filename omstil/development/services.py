@@ -1,7 +1,6 @@
 """Development plans: focus, actions, progress, comments, reminders, and HR's counts."""
 
 import functools
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -15,14 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
+from omstil.core.audit import audit
 from omstil.core.tasks import send_email
+from omstil.development.access import plan_role
 from omstil.development.models import MAX_FOCUS, Action, DevelopmentPlan, Focus, PlanComment
 from omstil.organisations.models import Person
 from omstil.reports.services import previous_round
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.models import EvaluatedLeader, Round
-
-audit = logging.getLogger("omstil.audit")
 
 # A reminder goes out this many days before an action's deadline (once per action).
 REMIND_DAYS_BEFORE = 7
@@ -49,9 +48,25 @@ def plan_for(leader: EvaluatedLeader) -> DevelopmentPlan | None:
     return DevelopmentPlan.objects.filter(leader=leader).first()
 
 
+def _audit(event: str, leader: EvaluatedLeader, actor: User | None, **fields: object) -> None:
+    audit(
+        event,
+        actor=actor,
+        organisation=leader.round.organisation.slug,
+        round=leader.round_id,
+        leader=leader.employee_id,
+        **fields,
+    )
+
+
 @transaction.atomic
 def set_focus(
-    leader: EvaluatedLeader, item_keys: list[str], competences: list[str], language: str = "da"
+    leader: EvaluatedLeader,
+    item_keys: list[str],
+    competences: list[str],
+    language: str = "da",
+    *,
+    actor: User | None,
 ) -> DevelopmentPlan:
     """Replace the plan's focus with 1–3 statements of the round and competences in words."""
     known = {key for key, _theme, _text in statements(leader.round, language)}
@@ -81,11 +96,14 @@ def set_focus(
         for position, point in enumerate(points, start=1)
     )
     plan.save(update_fields=["updated_at"])
+    _audit("plan.focus", leader, actor, statements=item_keys, competences=len(competences))
     return plan
 
 
 @transaction.atomic
-def add_action(leader: EvaluatedLeader, text: str, owner: str, deadline: date | None) -> Action:
+def add_action(
+    leader: EvaluatedLeader, text: str, owner: str, deadline: date | None, *, actor: User | None
+) -> Action:
     """A concrete action with an owner and a deadline; the plan must have its focus first."""
     plan = plan_for(leader)
     errors = []
@@ -107,26 +125,32 @@ def add_action(leader: EvaluatedLeader, text: str, owner: str, deadline: date | 
         plan=plan, text=text.strip()[:1000], owner=owner.strip()[:200], deadline=deadline
     )
     plan.save(update_fields=["updated_at"])
+    _audit("plan.action.add", leader, actor, action=action.pk)
     return action
 
 
 @transaction.atomic
-def set_progress(action: Action, progress: str) -> None:
+def set_progress(action: Action, progress: str, *, actor: User | None) -> None:
+    """Mark how far an action has come: not started, under way or done."""
     if progress not in Action.Progress.values:
         raise PlanInvalid([_("Ukendt status for handlingen.")])
     Action.objects.filter(pk=action.pk).update(progress=progress)
     action.plan.save(update_fields=["updated_at"])
+    _audit("plan.action.progress", action.plan.leader, actor, action=action.pk, progress=progress)
 
 
 @transaction.atomic
-def delete_action(action: Action) -> None:
+def delete_action(action: Action, *, actor: User | None) -> None:
+    """Remove an action from its plan."""
     plan = action.plan
+    _audit("plan.action.delete", plan.leader, actor, action=action.pk)
     action.delete()
     plan.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
 def add_comment(leader: EvaluatedLeader, author: User, text: str) -> PlanComment:
+    """A comment on the plan by its leader or a superior; the author is the actor."""
     plan = plan_for(leader)
     errors = []
     if plan is None:
@@ -136,9 +160,11 @@ def add_comment(leader: EvaluatedLeader, author: User, text: str) -> PlanComment
     if errors:
         raise PlanInvalid(errors)
     assert plan is not None
-    return PlanComment.objects.create(
+    comment = PlanComment.objects.create(
         plan=plan, author=author, author_name=author.name or author.email, text=text.strip()[:2000]
     )
+    _audit("plan.comment", leader, author, comment=comment.pk)
+    return comment
 
 
 @dataclass(frozen=True)
@@ -209,6 +235,18 @@ def plan_beside_change(
     }
 
 
+def report_panel(
+    viewer: User, leader: EvaluatedLeader, items: list[dict[str, Any]], language: str
+) -> dict[str, Any]:
+    """What a leader report shows of the plans: the viewer's role in this round's plan (for the
+    links to it) and the previous round's plan beside the change on its focus statements."""
+    panel: dict[str, Any] = {"plan_role": plan_role(viewer, leader), "previous_plan": None}
+    plan = previous_plan(leader.round, leader.employee_id)
+    if plan is not None and plan_role(viewer, plan.leader):
+        panel["previous_plan"] = plan_beside_change(plan, items, language)
+    return panel
+
+
 def send_action_reminders(today: date | None = None) -> int:
     """E-mail leaders about actions due within `REMIND_DAYS_BEFORE` days; once per action."""
     today = today or timezone.localdate()
@@ -242,7 +280,7 @@ def send_action_reminders(today: date | None = None) -> int:
             transaction.on_commit(functools.partial(send_email.enqueue, [email], *message))
             sent += 1
     if sent:
-        audit.info("plan.reminders sent=%s", sent)
+        audit("plan.reminders", actor=None, sent=sent)
     return sent
 
 

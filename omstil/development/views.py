@@ -1,55 +1,50 @@
 """Dialogue pages and the development plan page."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from omstil.accounts.models import User
+from omstil.accounts.access import acting_user
+from omstil.core.audit import audit
 from omstil.core.i18n import active_language
 from omstil.core.pdf import html_to_pdf
 from omstil.development import services
-from omstil.development.access import Role, plan_role
+from omstil.development.access import (
+    Role,
+    get_action_of_plan,
+    get_leader_for_plan,
+    get_leader_for_plan_owner,
+)
 from omstil.development.dialogue import dialogue
 from omstil.development.forms import ActionForm, CommentForm, FocusForm, ProgressForm
-from omstil.development.models import Action
-from omstil.reports.access import can_see_leader_report
+from omstil.reports.access import get_leader_for_report
 from omstil.rounds.models import EvaluatedLeader
-
-audit = logging.getLogger("omstil.audit")
-
-
-def _leader(round_id: int, employee_id: str) -> EvaluatedLeader:
-    leader = (
-        EvaluatedLeader.objects.select_related("round__organisation")
-        .filter(round_id=round_id, employee_id=employee_id)
-        .first()
-    )
-    if leader is None:
-        raise Http404(employee_id)
-    return leader
 
 
 @login_required
 def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
     """The agenda for the talk with the superior and the guide for the employee meeting."""
-    leader = _leader(round_id, employee_id)
-    if not can_see_leader_report(request.user, leader):
-        raise Http404(employee_id)
+    viewer = acting_user(request)
+    leader = get_leader_for_report(viewer, round_id, employee_id)
     language = active_language()
     context = {
-        **dialogue(leader.round, employee_id, language, request.user),
+        **dialogue(leader.round, employee_id, language, viewer),
         "leader": leader,
         "round": leader.round,
         "language": language,
     }
-    audit.info("dialogue.view round=%s subject=%r user=%s", round_id, employee_id, request.user.pk)
+    audit(
+        "dialogue.view",
+        actor=viewer,
+        organisation=leader.round.organisation.slug,
+        round=round_id,
+        subject=employee_id,
+    )
     if request.GET.get("format") == "pdf":
         with translation.override(language):
             html = render_to_string("development/dialogue_print.html", context)
@@ -98,10 +93,7 @@ def _plan_context(leader: EvaluatedLeader, role: Role, **forms: object) -> dict[
 
 @login_required
 def plan_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
-    leader = _leader(round_id, employee_id)
-    role = plan_role(request.user, leader)
-    if role is None:
-        raise Http404(employee_id)
+    leader, role = get_leader_for_plan(acting_user(request), round_id, employee_id)
     return render(request, "development/plan.html", _plan_context(leader, role))
 
 
@@ -112,17 +104,11 @@ def _refused(
     return render(request, "development/plan.html", context, status=400)
 
 
-def _owner(request: HttpRequest, round_id: int, employee_id: str) -> EvaluatedLeader:
-    leader = _leader(round_id, employee_id)
-    if plan_role(request.user, leader) != Role.OWNER:
-        raise Http404(employee_id)
-    return leader
-
-
 @require_POST
 @login_required
 def plan_focus(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
-    leader = _owner(request, round_id, employee_id)
+    owner = acting_user(request)
+    leader = get_leader_for_plan_owner(owner, round_id, employee_id)
     language = active_language()
     choices = [(key, text) for key, _theme, text in services.statements(leader.round, language)]
     form = FocusForm(request.POST, choices=choices)
@@ -130,7 +116,11 @@ def plan_focus(request: HttpRequest, round_id: int, employee_id: str) -> HttpRes
         return _refused(request, leader, Role.OWNER, [], focus_form=form)
     try:
         services.set_focus(
-            leader, form.cleaned_data["items"], [form.cleaned_data["competence"]], language
+            leader,
+            form.cleaned_data["items"],
+            [form.cleaned_data["competence"]],
+            language,
+            actor=owner,
         )
     except services.PlanInvalid as exc:
         return _refused(request, leader, Role.OWNER, exc.errors, focus_form=form)
@@ -141,24 +131,18 @@ def plan_focus(request: HttpRequest, round_id: int, employee_id: str) -> HttpRes
 @require_POST
 @login_required
 def plan_action(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
-    leader = _owner(request, round_id, employee_id)
+    owner = acting_user(request)
+    leader = get_leader_for_plan_owner(owner, round_id, employee_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _refused(request, leader, Role.OWNER, [], action_form=form)
     data = form.cleaned_data
     try:
-        services.add_action(leader, data["text"], data["owner"], data["deadline"])
+        services.add_action(leader, data["text"], data["owner"], data["deadline"], actor=owner)
     except services.PlanInvalid as exc:
         return _refused(request, leader, Role.OWNER, exc.errors, action_form=form)
     messages.success(request, _("Handlingen er tilføjet."))
     return redirect("development:plan", round_id, employee_id)
-
-
-def _action(leader: EvaluatedLeader, action_id: int) -> Action:
-    action = Action.objects.select_related("plan").filter(pk=action_id, plan__leader=leader).first()
-    if action is None:
-        raise Http404(action_id)
-    return action
 
 
 @require_POST
@@ -166,12 +150,13 @@ def _action(leader: EvaluatedLeader, action_id: int) -> Action:
 def plan_progress(
     request: HttpRequest, round_id: int, employee_id: str, action_id: int
 ) -> HttpResponse:
-    leader = _owner(request, round_id, employee_id)
-    action = _action(leader, action_id)
+    owner = acting_user(request)
+    leader = get_leader_for_plan_owner(owner, round_id, employee_id)
+    action = get_action_of_plan(leader, action_id)
     form = ProgressForm(request.POST, prefix=f"a{action.pk}")
     if not form.is_valid():
         return _refused(request, leader, Role.OWNER, [_("Ukendt status for handlingen.")])
-    services.set_progress(action, form.cleaned_data["progress"])
+    services.set_progress(action, form.cleaned_data["progress"], actor=owner)
     messages.success(request, _("Status er opdateret."))
     return redirect("development:plan", round_id, employee_id)
 
@@ -181,8 +166,9 @@ def plan_progress(
 def plan_delete_action(
     request: HttpRequest, round_id: int, employee_id: str, action_id: int
 ) -> HttpResponse:
-    leader = _owner(request, round_id, employee_id)
-    services.delete_action(_action(leader, action_id))
+    owner = acting_user(request)
+    leader = get_leader_for_plan_owner(owner, round_id, employee_id)
+    services.delete_action(get_action_of_plan(leader, action_id), actor=owner)
     messages.success(request, _("Handlingen er slettet."))
     return redirect("development:plan", round_id, employee_id)
 
@@ -190,15 +176,13 @@ def plan_delete_action(
 @require_POST
 @login_required
 def plan_comment(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
-    leader = _leader(round_id, employee_id)
-    role = plan_role(request.user, leader)
-    if role is None or not isinstance(request.user, User):
-        raise Http404(employee_id)
+    author = acting_user(request)
+    leader, role = get_leader_for_plan(author, round_id, employee_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _refused(request, leader, role, [], comment_form=form)
     try:
-        services.add_comment(leader, request.user, form.cleaned_data["text"])
+        services.add_comment(leader, author, form.cleaned_data["text"])
     except services.PlanInvalid as exc:
         return _refused(request, leader, role, exc.errors, comment_form=form)
     messages.success(request, _("Din kommentar er gemt."))

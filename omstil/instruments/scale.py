@@ -34,18 +34,20 @@ SCALE: Final = (
 )
 
 VALUES: Final = frozenset(option.value for option in SCALE)
+# How the answers are stored and posted: the values as text.
+STORED: Final = frozenset(str(value) for value in VALUES)
 
 
-def parse_answer(raw: str | int) -> int | str:
-    """The answer value for `raw` ("1"…"5", "dont_know", "prefer_not"); ValueError otherwise."""
+def parse_answer(raw: str | int) -> str:
+    """The stored form of an answer on the scale ("1"…"5", "dont_know", "prefer_not").
+
+    The one check of an answer's value, for respondents and self-assessments alike; ValueError
+    for anything else (no spaces, no "05", no booleans).
+    """
     if isinstance(raw, int) and not isinstance(raw, bool) and raw in VALUES:
+        return str(raw)
+    if isinstance(raw, str) and raw in STORED:
         return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text in (DONT_KNOW, PREFER_NOT):
-            return text
-        if text.isdigit() and int(text) in VALUES:
-            return int(text)
     raise ValueError(f"not an answer on the scale: {raw!r}")
 
 

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from omstil.core.i18n import localized
 from omstil.lib.job_families import OTHER
-from omstil.mapping.access import can_see_unit, teams_in
+from omstil.mapping.access import can_see_unit
 from omstil.mapping.figures import Area, MappingFigures, compute, parent_of
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.figures import figure_json
 from omstil.responses.questionnaire import build_pages
+from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import COMPETENCE_GROUP, Invitation, Round, RoundInstrument
 
 # Suggestions: the areas with the lowest scores, and any area below this score as well.
@@ -119,7 +120,7 @@ def unit_map(
         )
     if round_.status != Round.Status.CLOSED:
         raise MappingUnavailable(_("Kortlægningen vises først, når runden er lukket."))
-    teams = teams_in(round_, path)
+    teams = leaders_in(round_, path)
     if not teams:
         raise MappingUnavailable(
             _("Ingen i “%(unit)s” er med i kortlægning %(round)s.")
@@ -177,7 +178,7 @@ def unit_map(
         "parent": (
             up
             if up is not None
-            and teams_in(round_, up)
+            and leaders_in(round_, up)
             and (viewer is None or can_see_unit(viewer, round_, up))
             else None
         ),

@@ -36,7 +36,7 @@ class Unit(models.Model):
     path = models.CharField(_("enhed"), max_length=1000)
     name = models.CharField(_("navn"), max_length=200)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
     )
     depth = models.PositiveSmallIntegerField()
     leader_employee_id = models.CharField(max_length=64, blank=True)
@@ -66,7 +66,7 @@ class Person(models.Model):
     employee_id = models.CharField(_("medarbejdernummer"), max_length=64)
     name = models.CharField(_("navn"), max_length=200)
     email = models.EmailField(_("e-mail"), max_length=254)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people")
+    unit = models.ForeignKey(Unit, on_delete=models.RESTRICT, related_name="people")
     is_leader = models.BooleanField(_("leder"), default=False)
     leader_since = models.DateField(
         _("leder siden"),

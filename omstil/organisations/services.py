@@ -1,7 +1,6 @@
 """Import and sync an organisation from an HR file: all of it or nothing, history kept."""
 
 import hashlib
-import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omstil.accounts.models import User
+from omstil.accounts.models import Membership, User
+from omstil.core.audit import audit
 from omstil.organisations.hrfile import HRFile, PersonRow, Problem, read_hr_file
 from omstil.organisations.models import (
     PATH_SEPARATOR,
@@ -26,7 +26,6 @@ from omstil.organisations.structure import Structure, derive, parent_path
 
 BATCH = 2000
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-audit = logging.getLogger("omstil.audit")
 HR_FIELDS = ("name", "email", "is_leader", "reports_to_employee_id", "job_family", "language")
 
 
@@ -350,12 +349,13 @@ def import_people(
             counts=plan.counts(),
             warnings=len(plan.warnings),
         )
-    audit.info(
-        "organisation.import org=%s actor=%s counts=%s",
-        organisation.slug,
-        actor.pk if actor else "cli",
-        plan.counts(),
-    )
+        audit(
+            "organisation.import",
+            actor=actor,
+            organisation=organisation.slug,
+            file_name=file_name[:255],
+            **plan.counts(),
+        )
     return plan
 
 
@@ -408,20 +408,113 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
 
 @transaction.atomic
 def delete_organisation(organisation: Organisation, *, actor: User | None = None) -> None:
-    """Delete an organisation and every round, answer, person, unit and record under it."""
-    from omstil.rounds.models import Round
+    """Delete an organisation and every round, answer, person, unit and record under it.
 
-    # Rounds first: their frozen leaders and invitations protect the people they point at.
-    Round.objects.filter(organisation=organisation).delete()
-    Person.objects.filter(organisation=organisation).delete()
-    units = Unit.objects.filter(organisation=organisation)
-    # Children before parents: units protect their parents from deletion.
-    for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
-        units.filter(depth=depth).delete()
-    audit.info(
-        "organisation.delete org=%s actor=%s", organisation.slug, actor.pk if actor else "cli"
-    )
+    Everything under an organisation is tied to it by a cascading key; the keys that protect a
+    person or a unit from being deleted on their own (a round's invitations, a child unit)
+    restrict only deletions that do not take the protecting rows with them.
+    """
+    audit("organisation.delete", actor=actor, organisation=organisation.slug)
     organisation.delete()
+
+
+@transaction.atomic
+def create_organisation(
+    *, name: str, slug: str, min_group_size: int, actor: User | None
+) -> Organisation:
+    """A new, empty organisation; people come with its first HR file."""
+    organisation = Organisation.objects.create(name=name, slug=slug, min_group_size=min_group_size)
+    audit("organisation.create", actor=actor, organisation=slug, min_group_size=min_group_size)
+    return organisation
+
+
+@transaction.atomic
+def add_admin(organisation: Organisation, user: User, *, actor: User | None) -> None:
+    """Make `user` an administrator (HR) of `organisation`; nothing changes if they are one."""
+    _membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    )
+    if created:
+        audit("organisation.admin.add", actor=actor, organisation=organisation.slug, user=user.pk)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An uploaded HR file kept until HR confirms what its preview shows."""
+
+    plan: ImportPlan
+    pending: PendingImport
+
+
+@transaction.atomic
+def preview_import(
+    organisation: Organisation, data: bytes, *, file_name: str, actor: User
+) -> Preview:
+    """What the file would change, and the file kept for a day to confirm it (or nothing)."""
+    plan = import_people(organisation.slug, data, dry_run=True)
+    purge_pending_imports()
+    pending = PendingImport.objects.create(
+        organisation=organisation,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        data=data,
+        plan_digest=plan.digest(),
+    )
+    audit(
+        "organisation.import.preview",
+        actor=actor,
+        organisation=organisation.slug,
+        file_name=pending.file_name,
+    )
+    return Preview(plan, pending)
+
+
+def get_pending_import(
+    organisation: Organisation, pending_id: int, user: User
+) -> PendingImport | None:
+    """The previewed file `user` uploaded, or None once it has expired or been used."""
+    purge_pending_imports()
+    return PendingImport.objects.filter(
+        pk=pending_id, organisation=organisation, uploaded_by=user
+    ).first()
+
+
+def confirm_import(pending: PendingImport, *, actor: User) -> ImportPlan:
+    """Carry out a previewed import, unless the organisation has changed since the preview.
+
+    Raises PlanChanged (the preview is updated to what would now happen) or ImportRejected
+    (the file is no longer accepted, and is dropped).
+    """
+    try:
+        with transaction.atomic():
+            plan = import_people(
+                pending.organisation.slug,
+                bytes(pending.data),
+                actor=actor,
+                file_name=pending.file_name,
+                expected_digest=pending.plan_digest,
+            )
+            pending.delete()
+    except PlanChanged as exc:
+        pending.plan_digest = exc.plan.digest()
+        pending.save(update_fields=["plan_digest"])
+        raise
+    except ImportRejected:
+        pending.delete()
+        raise
+    return plan
+
+
+@transaction.atomic
+def cancel_import(pending: PendingImport, *, actor: User) -> None:
+    """Drop a previewed file without importing it."""
+    audit(
+        "organisation.import.cancel",
+        actor=actor,
+        organisation=pending.organisation.slug,
+        file_name=pending.file_name,
+    )
+    pending.delete()
 
 
 @dataclass(frozen=True)

@@ -7,41 +7,39 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omstil.accounts.access import (
+from omstil.accounts.access import acting_user
+from omstil.organisations.access import (
     administered_organisations,
     get_administered_organisation,
     require_system_admin,
 )
-from omstil.accounts.models import User
 from omstil.organisations.forms import DeleteForm, OrganisationForm, UploadForm
 from omstil.organisations.models import Organisation, PendingImport, Person, Unit
 from omstil.organisations.services import (
     ImportPlan,
     ImportRejected,
     PlanChanged,
+    cancel_import,
+    confirm_import,
+    create_organisation,
     delete_organisation,
-    import_people,
+    get_pending_import,
     organisation_overview,
-    purge_pending_imports,
+    preview_import,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The organisations this user administers; a system admin can create one here."""
-    user = _user(request)
+    user = acting_user(request)
     form = OrganisationForm(request.POST or None) if user.is_system_admin else None
     if request.method == "POST":
         require_system_admin(user)
         assert form is not None
         if form.is_valid():
-            organisation = form.save()
+            organisation = create_organisation(**form.cleaned_data, actor=user)
             messages.success(request, _("Organisationen er oprettet."))
             return redirect("organisations:detail", slug=organisation.slug)
     return render(
@@ -110,21 +108,14 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            plan = import_people(organisation.slug, data, dry_run=True)
+            preview = preview_import(
+                organisation, upload.read(), file_name=upload.name, actor=acting_user(request)
+            )
         except ImportRejected as exc:
             errors = exc.problems
         else:
-            purge_pending_imports()
-            pending = PendingImport.objects.create(
-                organisation=organisation,
-                uploaded_by=_user(request),
-                file_name=upload.name[:255],
-                data=data,
-                plan_digest=plan.digest(),
-            )
-            return _preview(request, organisation, plan, pending)
+            return _preview(request, organisation, preview.plan, preview.pending)
     return render(
         request,
         "organisations/upload.html",
@@ -137,37 +128,25 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, slug: str, pending_id: int) -> HttpResponse:
     """Carry out a previewed import, unless the organisation has changed since the preview."""
     organisation = get_administered_organisation(request.user, slug)
-    purge_pending_imports()
-    pending = PendingImport.objects.filter(
-        pk=pending_id, organisation=organisation, uploaded_by=_user(request)
-    ).first()
+    user = acting_user(request)
+    pending = get_pending_import(organisation, pending_id, user)
     if pending is None:
         messages.error(request, _("Forhåndsvisningen er udløbet. Upload filen igen."))
         return redirect("organisations:import", slug=organisation.slug)
     if request.POST.get("action") == "cancel":
-        pending.delete()
+        cancel_import(pending, actor=user)
         messages.success(request, _("Importen er annulleret. Intet er ændret."))
         return redirect("organisations:detail", slug=organisation.slug)
     try:
-        plan = import_people(
-            organisation.slug,
-            bytes(pending.data),
-            actor=_user(request),
-            file_name=pending.file_name,
-            expected_digest=pending.plan_digest,
-        )
+        plan = confirm_import(pending, actor=user)
     except PlanChanged as exc:
-        pending.plan_digest = exc.plan.digest()
-        pending.save(update_fields=["plan_digest"])
         return _preview(request, organisation, exc.plan, pending, changed=True)
     except ImportRejected as exc:
-        pending.delete()
         return render(
             request,
             "organisations/upload.html",
             {"organisation": organisation, "form": UploadForm(), "errors": exc.problems},
         )
-    pending.delete()
     counts = plan.counts()
     messages.success(
         request,
@@ -188,7 +167,7 @@ def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_administered_organisation(request.user, slug)
     form = DeleteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        delete_organisation(organisation, actor=_user(request))
+        delete_organisation(organisation, actor=acting_user(request))
         messages.success(
             request, _("Organisationen “%(name)s” er slettet.") % {"name": organisation.name}
         )

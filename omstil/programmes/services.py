@@ -4,7 +4,6 @@ Every change is atomic, checks everything before it writes, takes the acting use
 audit line and raises `ProgrammeInvalid` with every problem in Danish (or the active language).
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
+from omstil.core.audit import audit
 from omstil.organisations.models import Organisation, Person
 from omstil.programmes.effect import Distribution, ItemEffect, item_effect
 from omstil.programmes.models import Attendance, Module, Participant, Programme
@@ -21,8 +21,6 @@ from omstil.reports.comparisons import MIN_OTHER_LEADERS
 from omstil.reports.figures import RoundFigures, compute, leader_key
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.models import EvaluatedLeader, Round
-
-audit = logging.getLogger("omstil.audit")
 
 # A pool is shown only when it holds at least this many leaders: the rule of the comparisons in
 # the leader's report, so that no pool comes close to one named leader's result.
@@ -67,10 +65,6 @@ def _day(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
-def _actor_id(actor: User | None) -> str:
-    return str(actor.pk) if actor is not None else "cli"
-
-
 def active_leaders(organisation: Organisation) -> QuerySet[Person]:
     """The leaders who may be enrolled: the organisation's active leaders."""
     return Person.objects.filter(organisation=organisation, is_leader=True, active=True).order_by(
@@ -101,10 +95,12 @@ def _round(
     return round_, []
 
 
-def _validate(
-    organisation: Organisation, setup: ProgrammeSetup, programme: Programme | None
-) -> tuple[list[Person], Round | None, Round | None]:
-    errors: list[tuple[str | None, str]] = []
+Errors = list[tuple[str | None, str]]
+
+
+def _period_errors(setup: ProgrammeSetup, programme: Programme | None) -> Errors:
+    """A name, a period that ends after it begins, and every module inside it."""
+    errors: Errors = []
     if not setup.name.strip():
         errors.append(("name", _("Forløbet skal have et navn.")))
     if setup.ends_on < setup.starts_on:
@@ -119,6 +115,79 @@ def _validate(
                         % {"title": module.title, "date": _day(module.held_on)},
                     )
                 )
+    return errors
+
+
+def _rounds_in_order(baseline: Round | None, follow_up: Round | None) -> Errors:
+    """The baseline and follow-up are two rounds, the baseline first."""
+    if baseline is None or follow_up is None:
+        return []
+    if baseline.pk == follow_up.pk:
+        return [
+            (
+                "follow_up_round",
+                _("Førmålingen og eftermålingen skal være to forskellige runder."),
+            )
+        ]
+    if baseline.opens_on >= follow_up.opens_on:
+        return [("follow_up_round", _("Førmålingen skal åbne, før eftermålingen åbner."))]
+    return []
+
+
+def _participants(
+    organisation: Organisation, wanted: list[str], enrolled: dict[str, Person]
+) -> tuple[list[Person], Errors]:
+    """The people asked for, each an active leader of the organisation or already enrolled."""
+    leaders = {person.employee_id: person for person in active_leaders(organisation)}
+    people: list[Person] = []
+    errors: Errors = []
+    for employee_id in wanted:
+        person = enrolled.get(employee_id) or leaders.get(employee_id)
+        if person is None:
+            errors.append(
+                (
+                    "participants",
+                    _("“%(id)s” er ikke en aktiv leder i organisationen.") % {"id": employee_id},
+                )
+            )
+        else:
+            people.append(person)
+    return people, errors
+
+
+def _locked_errors(
+    programme: Programme,
+    wanted: list[str],
+    enrolled: dict[str, Person],
+    rounds: tuple[Round | None, Round | None],
+) -> Errors:
+    """Once the follow-up has closed, the comparison is fixed: same participants, same rounds."""
+    errors: Errors = []
+    if set(wanted) != set(enrolled):
+        errors.append(
+            (
+                "participants",
+                _(
+                    "Deltagerne kan ikke ændres, efter eftermålingen er lukket: "
+                    "sammenligningen må ikke kunne tilpasses resultaterne."
+                ),
+            )
+        )
+    if rounds != (programme.baseline_round, programme.follow_up_round):
+        errors.append(
+            (
+                "follow_up_round",
+                _("Runderne kan ikke ændres, efter eftermålingen er lukket."),
+            )
+        )
+    return errors
+
+
+def _validate(
+    organisation: Organisation, setup: ProgrammeSetup, programme: Programme | None
+) -> tuple[list[Person], Round | None, Round | None]:
+    """The participants and rounds of a valid set-up; ProgrammeInvalid with every problem."""
+    errors = _period_errors(setup, programme)
     baseline, problems = _round(
         organisation,
         setup.baseline_round,
@@ -133,16 +202,7 @@ def _validate(
         _("Eftermålingen skal være en evalueringsrunde i organisationen."),
     )
     errors.extend(problems)
-    if baseline is not None and follow_up is not None:
-        if baseline.pk == follow_up.pk:
-            errors.append(
-                (
-                    "follow_up_round",
-                    _("Førmålingen og eftermålingen skal være to forskellige runder."),
-                )
-            )
-        elif baseline.opens_on >= follow_up.opens_on:
-            errors.append(("follow_up_round", _("Førmålingen skal åbne, før eftermålingen åbner.")))
+    errors.extend(_rounds_in_order(baseline, follow_up))
     wanted = list(dict.fromkeys(employee_id.strip() for employee_id in setup.participants))
     # Leaders already enrolled stay, even if they have since left or stopped leading.
     enrolled = (
@@ -150,37 +210,10 @@ def _validate(
         if programme is not None
         else {}
     )
-    leaders = {person.employee_id: person for person in active_leaders(organisation)}
-    people: list[Person] = []
-    for employee_id in wanted:
-        person = enrolled.get(employee_id) or leaders.get(employee_id)
-        if person is None:
-            errors.append(
-                (
-                    "participants",
-                    _("“%(id)s” er ikke en aktiv leder i organisationen.") % {"id": employee_id},
-                )
-            )
-        else:
-            people.append(person)
+    people, problems = _participants(organisation, wanted, enrolled)
+    errors.extend(problems)
     if programme is not None and is_locked(programme):
-        if set(wanted) != set(enrolled):
-            errors.append(
-                (
-                    "participants",
-                    _(
-                        "Deltagerne kan ikke ændres, efter eftermålingen er lukket: "
-                        "sammenligningen må ikke kunne tilpasses resultaterne."
-                    ),
-                )
-            )
-        if (baseline, follow_up) != (programme.baseline_round, programme.follow_up_round):
-            errors.append(
-                (
-                    "follow_up_round",
-                    _("Runderne kan ikke ændres, efter eftermålingen er lukket."),
-                )
-            )
+        errors.extend(_locked_errors(programme, wanted, enrolled, (baseline, follow_up)))
     if errors:
         raise ProgrammeInvalid(errors)
     return people, baseline, follow_up
@@ -221,12 +254,12 @@ def create_programme(
     people, baseline, follow_up = _validate(organisation, setup, None)
     programme = Programme(organisation=organisation, created_by=actor)
     _save(programme, setup, people, baseline, follow_up)
-    audit.info(
-        "programme.create org=%s programme=%s participants=%s actor=%s",
-        organisation.slug,
-        programme.pk,
-        len(people),
-        _actor_id(actor),
+    audit(
+        "programme.create",
+        actor=actor,
+        organisation=organisation.slug,
+        programme=programme.pk,
+        participants=len(people),
     )
     return programme
 
@@ -239,11 +272,12 @@ def update_programme(
     programme = _for_update(programme.pk)
     people, baseline, follow_up = _validate(programme.organisation, setup, programme)
     _save(programme, setup, people, baseline, follow_up)
-    audit.info(
-        "programme.update programme=%s participants=%s actor=%s",
-        programme.pk,
-        len(people),
-        _actor_id(actor),
+    audit(
+        "programme.update",
+        actor=actor,
+        organisation=programme.organisation.slug,
+        programme=programme.pk,
+        participants=len(people),
     )
     return programme
 
@@ -281,11 +315,12 @@ def add_module(programme: Programme, setup: ModuleSetup, *, actor: User | None =
         held_on=setup.held_on,
         content=setup.content.strip(),
     )
-    audit.info(
-        "programme.module.add programme=%s module=%s actor=%s",
-        programme.pk,
-        module.pk,
-        _actor_id(actor),
+    audit(
+        "programme.module.add",
+        actor=actor,
+        organisation=programme.organisation.slug,
+        programme=programme.pk,
+        module=module.pk,
     )
     return module
 
@@ -298,11 +333,12 @@ def update_module(module: Module, setup: ModuleSetup, *, actor: User | None = No
     module.held_on = setup.held_on
     module.content = setup.content.strip()
     module.save()
-    audit.info(
-        "programme.module.update programme=%s module=%s actor=%s",
-        module.programme_id,
-        module.pk,
-        _actor_id(actor),
+    audit(
+        "programme.module.update",
+        actor=actor,
+        organisation=module.programme.organisation.slug,
+        programme=module.programme_id,
+        module=module.pk,
     )
     return module
 
@@ -310,11 +346,12 @@ def update_module(module: Module, setup: ModuleSetup, *, actor: User | None = No
 @transaction.atomic
 def delete_module(module: Module, *, actor: User | None = None) -> None:
     """Remove a module and its attendance."""
-    audit.info(
-        "programme.module.delete programme=%s module=%s actor=%s",
-        module.programme_id,
-        module.pk,
-        _actor_id(actor),
+    audit(
+        "programme.module.delete",
+        actor=actor,
+        organisation=module.programme.organisation.slug,
+        programme=module.programme_id,
+        module=module.pk,
     )
     module.delete()
 
@@ -349,12 +386,13 @@ def set_attendance(module: Module, employee_ids: list[str], *, actor: User | Non
     Attendance.objects.bulk_create(
         [Attendance(module=module, participant_id=pk) for pk in came if pk not in already]
     )
-    audit.info(
-        "programme.attendance programme=%s module=%s present=%s actor=%s",
-        module.programme_id,
-        module.pk,
-        len(came),
-        _actor_id(actor),
+    audit(
+        "programme.attendance",
+        actor=actor,
+        organisation=programme.organisation.slug,
+        programme=module.programme_id,
+        module=module.pk,
+        present=len(came),
     )
     return len(came)
 

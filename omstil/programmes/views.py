@@ -4,52 +4,24 @@ Only the organisation's administrators reach them; anyone else gets 404, which d
 whether the organisation or the programme exists.
 """
 
-import logging
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omstil.accounts.access import get_administered_organisation
-from omstil.accounts.models import User
+from omstil.accounts.access import acting_user
+from omstil.core.audit import audit
 from omstil.core.i18n import active_language
+from omstil.organisations.access import get_administered_organisation
 from omstil.organisations.models import Organisation
 from omstil.programmes import services
+from omstil.programmes.access import get_module_for_user, get_programme_for_user
 from omstil.programmes.forms import AttendanceForm, ModuleForm, ProgrammeForm
-from omstil.programmes.models import Module, Programme
+from omstil.programmes.models import Programme
 from omstil.programmes.rendering import effect_context, effect_pdf
-
-audit = logging.getLogger("omstil.audit")
-
-
-def _actor(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
-
-
-def _get_programme(request: HttpRequest, slug: str, programme_id: int) -> Programme:
-    """The programme if the user administers its organisation, else 404."""
-    organisation = get_administered_organisation(request.user, slug)
-    programme = (
-        Programme.objects.select_related("organisation", "baseline_round", "follow_up_round")
-        .filter(organisation=organisation, pk=programme_id)
-        .first()
-    )
-    if programme is None:
-        raise Http404(programme_id)
-    return programme
-
-
-def _get_module(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> Module:
-    programme = _get_programme(request, slug, programme_id)
-    module = Module.objects.filter(programme=programme, pk=module_id).first()
-    if module is None:
-        raise Http404(module_id)
-    module.programme = programme
-    return module
 
 
 def _add_errors(form: forms.Form, error: services.ProgrammeInvalid) -> None:
@@ -94,7 +66,9 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.create_programme(organisation, form.setup(), actor=_actor(request))
+            programme = services.create_programme(
+                organisation, form.setup(), actor=acting_user(request)
+            )
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
@@ -107,7 +81,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
     """Change a programme's name, period, description, participants or rounds."""
-    programme = _get_programme(request, slug, programme_id)
+    programme = get_programme_for_user(request.user, slug, programme_id)
     initial = {
         "name": programme.name,
         "starts_on": programme.starts_on,
@@ -125,7 +99,7 @@ def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_programme(programme, form.setup(), actor=_actor(request))
+            services.update_programme(programme, form.setup(), actor=acting_user(request))
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
@@ -137,7 +111,7 @@ def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
 @login_required
 def programme_detail(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
     """A programme: its period, rounds, modules with attendance, and participants."""
-    programme = _get_programme(request, slug, programme_id)
+    programme = get_programme_for_user(request.user, slug, programme_id)
     modules = services.module_rows(programme)
     return render(
         request,
@@ -157,11 +131,11 @@ def programme_detail(request: HttpRequest, slug: str, programme_id: int) -> Http
 @login_required
 def module_create(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
     """Add a module to a programme."""
-    programme = _get_programme(request, slug, programme_id)
+    programme = get_programme_for_user(request.user, slug, programme_id)
     form = ModuleForm(request.POST or None, initial={"held_on": programme.starts_on})
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_module(programme, form.setup(), actor=_actor(request))
+            services.add_module(programme, form.setup(), actor=acting_user(request))
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
@@ -178,14 +152,14 @@ def module_create(request: HttpRequest, slug: str, programme_id: int) -> HttpRes
 @login_required
 def module_edit(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> HttpResponse:
     """Change a module's title, date or content."""
-    module = _get_module(request, slug, programme_id, module_id)
+    module = get_module_for_user(request.user, slug, programme_id, module_id)
     form = ModuleForm(
         request.POST or None,
         initial={"title": module.title, "held_on": module.held_on, "content": module.content},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_module(module, form.setup(), actor=_actor(request))
+            services.update_module(module, form.setup(), actor=acting_user(request))
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
@@ -209,8 +183,8 @@ def module_delete(
     request: HttpRequest, slug: str, programme_id: int, module_id: int
 ) -> HttpResponse:
     """Remove a module and its attendance."""
-    module = _get_module(request, slug, programme_id, module_id)
-    services.delete_module(module, actor=_actor(request))
+    module = get_module_for_user(request.user, slug, programme_id, module_id)
+    services.delete_module(module, actor=acting_user(request))
     messages.success(request, _("Modulet “%(title)s” er slettet.") % {"title": module.title})
     return redirect("programmes:detail", slug=slug, programme_id=programme_id)
 
@@ -219,7 +193,7 @@ def module_delete(
 @login_required
 def attendance(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> HttpResponse:
     """Register who came to a module."""
-    module = _get_module(request, slug, programme_id, module_id)
+    module = get_module_for_user(request.user, slug, programme_id, module_id)
     present = list(module.attendance.values_list("participant__person__employee_id", flat=True))
     form = AttendanceForm(
         request.POST or None, initial={"present": present}, programme=module.programme
@@ -227,7 +201,7 @@ def attendance(request: HttpRequest, slug: str, programme_id: int, module_id: in
     if request.method == "POST" and form.is_valid():
         try:
             count = services.set_attendance(
-                module, form.cleaned_data["present"], actor=_actor(request)
+                module, form.cleaned_data["present"], actor=acting_user(request)
             )
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
@@ -253,11 +227,15 @@ def attendance(request: HttpRequest, slug: str, programme_id: int, module_id: in
 @login_required
 def effect_report(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
     """The effect report: the change for participants against the other leaders."""
-    programme = _get_programme(request, slug, programme_id)
+    programme = get_programme_for_user(request.user, slug, programme_id)
     language = active_language()
     form = "pdf" if request.GET.get("format") == "pdf" else "html"
-    audit.info(
-        "report.programme programme=%s format=%s user=%s", programme.pk, form, request.user.pk
+    audit(
+        "report.programme",
+        actor=acting_user(request),
+        organisation=programme.organisation.slug,
+        programme=programme.pk,
+        format=form,
     )
     if form == "pdf":
         response = HttpResponse(effect_pdf(programme, language), content_type="application/pdf")

@@ -17,13 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404
 
-from omstil.accounts.access import administered_organisations
 from omstil.accounts.models import User
 from omstil.lib.disclosure import Counts, Table, suppress
+from omstil.organisations.access import administers
 from omstil.organisations.models import PATH_SEPARATOR
+from omstil.reports.models import ReportArchive
 from omstil.responses.models import Response
 from omstil.rounds.caching import per_closed_round
+from omstil.rounds.chain import leaders_below, leaders_in, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
 
 # A pooled unit figure must pool at least this many leaders, and no two pooled figures may
@@ -40,46 +43,14 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
         return set()
     leaders = list(EvaluatedLeader.objects.filter(round=round_))
     policy = round_.visibility
-    if (
-        policy.get("org_admins")
-        and administered_organisations(user).filter(pk=round_.organisation_id).exists()
-    ):
+    if policy.get("org_admins") and administers(user, round_.organisation_id):
         return {leader.employee_id for leader in leaders}
     visible: set[str] = set()
     if policy.get("leader", True):
         visible |= own_leader_ids(user, leaders)
     if policy.get("superior"):
-        visible |= below(user, leaders)
+        visible |= leaders_below(user, leaders)
     return visible
-
-
-def own_leader_ids(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
-    """The evaluated leaders who are `user` (by the e-mail frozen with the round)."""
-    email = user.email.lower()
-    return {leader.employee_id for leader in leaders if leader.email.lower() == email}
-
-
-def below(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
-    """The evaluated leaders with `user` in their superior chain, as frozen with the round."""
-    email = user.email.lower()
-    me = own_leader_ids(user, leaders)
-    me |= {
-        leader.superior_employee_id
-        for leader in leaders
-        if leader.superior_email and leader.superior_email.lower() == email
-    }
-    by_id = {leader.employee_id: leader for leader in leaders}
-    found: set[str] = set()
-    for leader in leaders:
-        current, seen = leader.superior_employee_id, set()
-        while current and current not in seen:
-            if current in me:
-                found.add(leader.employee_id)
-                break
-            seen.add(current)
-            above = by_id.get(current)
-            current = above.superior_employee_id if above else ""
-    return found
 
 
 def can_see_leader_report(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -> bool:
@@ -87,13 +58,28 @@ def can_see_leader_report(user: AbstractBaseUser | AnonymousUser, leader: Evalua
     return leader.employee_id in visible_leaders(user, leader.round)
 
 
-def leaders_in(round_: Round, path: str) -> list[EvaluatedLeader]:
-    """The evaluated leaders of a unit and every unit below it."""
-    return [
-        leader
-        for leader in EvaluatedLeader.objects.filter(round=round_)
-        if leader.unit_path == path or leader.unit_path.startswith(path + " / ")
-    ]
+def get_leader_for_report(
+    user: AbstractBaseUser | AnonymousUser, round_id: int, employee_id: str
+) -> EvaluatedLeader:
+    """The evaluated leader whose report `user` may see, else 404: a report that does not
+    exist and one the user may not see look the same."""
+    leader = (
+        EvaluatedLeader.objects.select_related("round__organisation")
+        .filter(round_id=round_id, employee_id=employee_id)
+        .first()
+    )
+    if leader is None or leader.round.is_mapping or not can_see_leader_report(user, leader):
+        raise Http404(employee_id)
+    return leader
+
+
+def get_round_for_unit_report(round_id: int) -> Round:
+    """A closed evaluation round whose unit reports may be asked for, else 404; what the
+    viewer may see of a unit is `unit_access`'s answer, given by the report itself."""
+    round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
+    if round_ is None or round_.status != Round.Status.CLOSED or round_.is_mapping:
+        raise Http404(round_id)
+    return round_
 
 
 @dataclass(frozen=True)
@@ -126,17 +112,12 @@ def unit_access(
         isinstance(user, User)
         and user.is_active
         and round_.status == Round.Status.CLOSED
-        and administered_organisations(user).filter(pk=round_.organisation_id).exists()
+        and administers(user, round_.organisation_id)
     ):
         shown = pooled_units(round_)
         if path in shown:
             return UnitAccess(named=False, units=shown)
     return None
-
-
-def can_see_unit_report(user: AbstractBaseUser | AnonymousUser, round_: Round, path: str) -> bool:
-    """Whether `user` may see the report for the unit at `path` in any form."""
-    return unit_access(user, round_, path) is not None
 
 
 @per_closed_round
@@ -182,6 +163,26 @@ def pooled_unit_paths(leaders: Iterable[tuple[str, bool]]) -> frozenset[str]:
     )
 
 
+def get_round_for_all_leader_reports(
+    user: AbstractBaseUser | AnonymousUser, round_id: int
+) -> Round:
+    """The round if `user` may have every leader's report of it at once, else 404."""
+    round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
+    if round_ is None or not can_get_all_leader_reports(user, round_):
+        raise Http404(round_id)
+    return round_
+
+
+def get_archive_for_user(user: AbstractBaseUser | AnonymousUser, archive_id: int) -> ReportArchive:
+    """The zip of every leader's report if `user` may still have them all, else 404."""
+    archive = (
+        ReportArchive.objects.select_related("round__organisation").filter(pk=archive_id).first()
+    )
+    if archive is None or not can_get_all_leader_reports(user, archive.round):
+        raise Http404(archive_id)
+    return archive
+
+
 def can_get_all_leader_reports(user: AbstractBaseUser | AnonymousUser, round_: Round) -> bool:
     """Every leader's report at once: the organisation's admins, when the policy lets them."""
     return (
@@ -190,5 +191,5 @@ def can_get_all_leader_reports(user: AbstractBaseUser | AnonymousUser, round_: R
         and round_.status == Round.Status.CLOSED
         and not round_.is_mapping
         and bool(round_.visibility.get("org_admins"))
-        and administered_organisations(user).filter(pk=round_.organisation_id).exists()
+        and administers(user, round_.organisation_id)
     )

@@ -11,13 +11,13 @@ from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.access import (
     UnitAccess,
     can_see_leader_report,
-    leaders_in,
     unit_access,
     visible_leaders,
 )
 from omstil.reports.comparisons import comparisons
 from omstil.reports.figures import RoundFigures, compute, figure_json, leader_key, unit_key
 from omstil.responses.questionnaire import build_pages
+from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import EvaluatedLeader, Invitation, Round
 
 GROUPS = ("employee", "self", "superior")

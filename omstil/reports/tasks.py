@@ -1,4 +1,5 @@
-"""Background work for reports: every leader's PDF of a round in one zip, with progress."""
+"""Every leader's PDF of a round in one zip: asked for, made in the background with progress,
+given up when it stalls, deleted after `OMSTIL_ARCHIVE_DAYS`."""
 
 import contextlib
 import zipfile
@@ -7,13 +8,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.tasks import task
 from django.utils.timezone import now
 
+from omstil.accounts.models import User
+from omstil.core.audit import audit
 from omstil.core.pdf import htmls_to_pdfs
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import leader_html
-from omstil.rounds.models import EvaluatedLeader
+from omstil.rounds.models import EvaluatedLeader, Round
 
 PROGRESS_EVERY = 5
 # A zip whose progress has not moved for this long has lost its worker (a PDF takes a second);
@@ -75,6 +79,32 @@ def build_leader_archive(archive_id: int) -> int:
         path.unlink(missing_ok=True)  # given up at the last moment
         return 0
     return len(leaders)
+
+
+@transaction.atomic
+def request_leader_archive(round_: Round, language: str, *, actor: User) -> ReportArchive:
+    """The zip being made for the round, or a new one queued; a second click follows the first.
+
+    Whether `actor` may have it is the caller's check (`access.get_round_for_all_leader_reports`).
+    """
+    give_up_stale_archives(round=round_)
+    running = ReportArchive.objects.filter(
+        round=round_,
+        status__in=[ReportArchive.Status.QUEUED, ReportArchive.Status.RUNNING],
+    ).first()
+    if running is not None:
+        return running
+    archive = ReportArchive.objects.create(round=round_, requested_by=actor, language=language)
+    audit(
+        "report.archive.request",
+        actor=actor,
+        organisation=round_.organisation.slug,
+        round=round_.pk,
+        archive=archive.pk,
+    )
+    archive_id = archive.pk
+    transaction.on_commit(lambda: build_leader_archive.enqueue(archive_id))
+    return archive
 
 
 def give_up_stale_archives(**within: object) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from omstil.instruments.scale import VALUES
+from omstil.instruments.scale import parse_answer
 from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation, Round
@@ -77,9 +77,10 @@ def check_answers(posted: dict[str, str], allowed: set[str]) -> dict[str, str]:
     for key, value in posted.items():
         if key not in allowed:
             raise BadAnswer(key)
-        if value not in {str(v) for v in VALUES}:
-            raise BadAnswer(value)
-        answers[key] = value
+        try:
+            answers[key] = parse_answer(value)
+        except ValueError:
+            raise BadAnswer(value) from None
     return answers
 
 

@@ -111,7 +111,7 @@ class EvaluatedLeader(models.Model):
     """A leader evaluated in a round, as the organisation stood when the round opened."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="leaders")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="+")
     employee_id = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     unit_path = models.CharField(max_length=1000)
@@ -140,7 +140,7 @@ class Invitation(models.Model):
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="+")
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
     language = models.CharField(max_length=2, default="da")

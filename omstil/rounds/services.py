@@ -4,20 +4,17 @@ A round is a 360° evaluation of leaders, or a mapping (kortlægning) in which e
 their own competences with an aggregate-only self-assessment instrument (docs/mapping.md).
 """
 
-import logging
-import secrets
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
+from omstil.core.audit import audit
 from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import get_version
 from omstil.lib.job_families import coarsen, normalise
@@ -33,10 +30,6 @@ from omstil.rounds.models import (
     RoundInstrument,
 )
 
-if TYPE_CHECKING:
-    from omstil.responses.models import Response
-
-audit = logging.getLogger("omstil.audit")
 MAX_THEMES_WITHOUT_WARNING = 4
 DEFAULT_VISIBILITY = {
     "leader": True,
@@ -100,9 +93,9 @@ class _Checked:
     warnings: list[str]
 
 
-def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
-    errors: list[str] = []
-    warnings: list[str] = []
+def _schedule_errors(organisation: Organisation, setup: RoundSetup) -> list[str]:
+    """A name, dates in order, a minimum group size of at least 3, reminders while it is open."""
+    errors = []
     if not setup.name.strip():
         errors.append(_("Runden skal have et navn."))
     if setup.closes_on < setup.opens_on:
@@ -115,14 +108,27 @@ def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
     for day in setup.reminder_dates:
         if not setup.opens_on <= day <= setup.closes_on:
             errors.append(_("En påmindelse skal ligge, mens runden er åben."))
-    versions: list[InstrumentVersion] = []
-    mapping: list[InstrumentVersion] = []
-    theme_count = 0
+    return errors
+
+
+@dataclass
+class _Instruments:
+    """The instruments a set-up names, split by kind, and how many themes they bring."""
+
+    versions: list[InstrumentVersion] = field(default_factory=list)
+    mapping: list[InstrumentVersion] = field(default_factory=list)
+    themes: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _instruments(setup: RoundSetup) -> _Instruments:
+    """Each named instrument exists, suits a round, and has the themes chosen from it."""
+    found = _Instruments()
     if not setup.instruments and not setup.local_statements:
-        errors.append(_("Vælg mindst ét instrument."))
+        found.errors.append(_("Vælg mindst ét instrument."))
     for key in setup.themes:
         if key not in setup.instruments:
-            errors.append(
+            found.errors.append(
                 _("Der er valgt temaer fra “%(key)s”, som ikke er et af rundens instrumenter.")
                 % {"key": key}
             )
@@ -130,12 +136,12 @@ def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
         try:
             version = get_version(key)
         except InstrumentVersion.DoesNotExist:
-            errors.append(_("Instrumentet “%(key)s” findes ikke.") % {"key": key})
+            found.errors.append(_("Instrumentet “%(key)s” findes ikke.") % {"key": key})
             continue
         if is_mapping_instrument(version):
-            mapping.append(version)
+            found.mapping.append(version)
         elif version.kind != "evaluation":
-            errors.append(
+            found.errors.append(
                 _("“%(key)s” er en selvevaluering og kan ikke bruges i en 360-graders runde.")
                 % {"key": key}
             )
@@ -144,36 +150,52 @@ def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
         available = list(version.themes.values_list("key", flat=True))
         for theme in chosen:
             if theme not in available:
-                errors.append(
+                found.errors.append(
                     _("Instrumentet “%(key)s” har intet tema “%(theme)s”.")
                     % {"key": key, "theme": theme}
                 )
-        theme_count += len(chosen or available)
-        versions.append(version)
-    # A mapping has one rater group of its own; the evaluation's groups do not apply to it.
+        found.themes += len(chosen or available)
+        found.versions.append(version)
+    return found
+
+
+def _rater_group_errors(setup: RoundSetup) -> list[str]:
+    """Known rater groups, at least one (a mapping has its own and ignores these)."""
+    errors = []
     unknown = [group for group in setup.rater_groups if group not in RATER_GROUPS]
-    if unknown and not mapping:
+    if unknown:
         errors.append(
             _("Ukendte svargrupper: %(groups)s (brug employee, self, superior, peer).")
             % {"groups": ", ".join(unknown)}
         )
-    if not setup.rater_groups and not mapping:
+    if not setup.rater_groups:
         errors.append(_("Vælg mindst én svargruppe."))
-    if mapping:
-        errors.extend(_mapping_errors(setup, versions, mapping))
-    elif theme_count > MAX_THEMES_WITHOUT_WARNING:
-        warnings.append(
-            _(
-                "Runden har %(count)s temaer. Mere end 4 temaer gør spørgeskemaet langt; "
-                "respondenter bør kunne svare på 10–15 minutter."
+    return errors
+
+
+def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
+    """Every reason the set-up cannot become a round, warnings, and the instruments it uses."""
+    errors = _schedule_errors(organisation, setup)
+    warnings: list[str] = []
+    found = _instruments(setup)
+    errors.extend(found.errors)
+    if found.mapping:
+        errors.extend(_mapping_errors(setup, found.versions, found.mapping))
+    else:
+        errors.extend(_rater_group_errors(setup))
+        if found.themes > MAX_THEMES_WITHOUT_WARNING:
+            warnings.append(
+                _(
+                    "Runden har %(count)s temaer. Mere end 4 temaer gør spørgeskemaet langt; "
+                    "respondenter bør kunne svare på 10–15 minutter."
+                )
+                % {"count": found.themes}
             )
-            % {"count": theme_count}
-        )
     for statement in setup.local_statements:
         if not statement.get("da", "").strip() or not statement.get("en", "").strip():
             errors.append(_("Et lokalt udsagn skal have en tekst på dansk og engelsk."))
-    kind = Round.Kind.MAPPING if mapping else Round.Kind.EVALUATION
-    return _Checked(versions, kind, errors, warnings)
+    kind = Round.Kind.MAPPING if found.mapping else Round.Kind.EVALUATION
+    return _Checked(found.versions, kind, errors, warnings)
 
 
 def _mapping_errors(
@@ -249,7 +271,7 @@ def create_round(
             text={"da": statement["da"].strip(), "en": statement["en"].strip()},
             position=position,
         )
-    audit.info("round.create org=%s round=%s actor=%s", organisation.slug, round_.pk, actor)
+    audit("round.create", actor=actor, organisation=organisation.slug, round=round_.pk)
     return Created(round_, warnings)
 
 
@@ -325,7 +347,11 @@ def _in_units(path: str, units: list[str]) -> bool:
 @transaction.atomic
 def open_round(round_: Round, *, actor: User | None = None) -> int:
     """Freeze the organisation for the round, create its invitations and queue the e-mails."""
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=round_.pk)
+    )
     if round_.status != Round.Status.DRAFT:
         raise RoundInvalid([_("Runden er allerede åbnet.")])
     people = list(
@@ -340,7 +366,13 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
     round_.opened_at = timezone.now()
     round_.anonymity_text = anonymity_text(round_)
     round_.save()
-    audit.info("round.open round=%s invitations=%s actor=%s", round_.pk, len(invitations), actor)
+    audit(
+        "round.open",
+        actor=actor,
+        organisation=round_.organisation.slug,
+        round=round_.pk,
+        invitations=len(invitations),
+    )
     queue_delivery(round_)
     return len(invitations)
 
@@ -480,12 +512,16 @@ def queue_delivery(round_: Round) -> None:
 @transaction.atomic
 def request_reminder(round_: Round, *, actor: User | None = None) -> int:
     """A reminder to everybody who has not completed; the number of e-mails it will send."""
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=round_.pk)
+    )
     if not round_.is_open:
         raise RoundInvalid([_("Der kan kun sendes påmindelser, mens runden er åben.")])
     round_.reminders_requested += 1
     round_.save(update_fields=["reminders_requested"])
-    audit.info("round.remind round=%s actor=%s", round_.pk, actor)
+    audit("round.remind", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
     queue_delivery(round_)
     return round_.invitations.filter(completed=False).count()
 
@@ -501,97 +537,6 @@ def send_due_reminders(today: date | None = None) -> list[int]:
             request_reminder(round_)
             sent.append(round_.pk)
     return sent
-
-
-@transaction.atomic
-def close_round(round_: Round, *, actor: User | None = None) -> None:
-    """Stop answering, wipe the round's keys and every lookup hash, drop unsent drafts."""
-    from omstil.responses.models import Comment, Response
-
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status != Round.Status.OPEN:
-        raise RoundInvalid([_("Kun en åben runde kan lukkes.")])
-    Response.objects.filter(round=round_, submitted=False).delete()
-    Comment.objects.filter(round=round_, submitted=False).delete()
-    rewrite_answers(round_)
-    # Every invitation is rewritten in this transaction too, so that none keeps the database's
-    # record of the transaction that completed it (PostgreSQL's xmin), which the answers shared.
-    Invitation.objects.filter(round=round_).update(completed=F("completed"))
-    round_.status = Round.Status.CLOSED
-    round_.closed_at = timezone.now()
-    round_.token_salt = ""
-    round_.lookup_key = ""
-    round_.save()
-    audit.info("round.close round=%s actor=%s", round_.pk, actor)
-
-
-def rewrite_answers(round_: Round) -> None:
-    """Write a round's responses, answers and comments anew, shuffled, without lookup hashes.
-
-    Rows written while the round was open carry traces of when and in which transaction they
-    were written (PostgreSQL's transaction ids, SQLite's row order) that could line them up with
-    the invitations marked completed at the same moment. New rows, in random order, with new
-    random ids and the closing day, carry only the closing transaction's traces. In a mapping,
-    the job families are coarsened once more, by who answered (`coarsen_answered_families`).
-    """
-    from omstil.responses.models import Answer, Comment, Response
-
-    shuffle = secrets.SystemRandom().shuffle
-    closing_day = timezone.localdate()
-    responses = list(Response.objects.filter(round=round_))
-    if round_.is_mapping:
-        coarsen_answered_families(responses, round_.min_group_size)
-    answers = list(Answer.objects.filter(response__round=round_))
-    comments = list(Comment.objects.filter(round=round_))
-    Response.objects.filter(round=round_).delete()
-    Comment.objects.filter(round=round_).delete()
-    new_ids = {response.pk: uuid.uuid4() for response in responses}
-    shuffle(responses)
-    shuffle(answers)
-    shuffle(comments)
-    for response in responses:
-        response.pk = new_ids[response.pk]
-        response.lookup = None
-        response.day = closing_day
-    for answer in answers:
-        answer.pk = uuid.uuid4()
-        answer.response_id = new_ids[answer.response_id]
-    for comment in comments:
-        comment.pk = uuid.uuid4()
-        comment.lookup = None
-    Response.objects.bulk_create(responses, batch_size=2000)
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Comment.objects.bulk_create(comments, batch_size=2000)
-
-
-def coarsen_answered_families(responses: "list[Response]", minimum: int) -> None:
-    """Coarsen the job families of a mapping's responses again, by the responses themselves.
-
-    At opening every stored family of a team had at least `minimum` invitees; but if only one of
-    them answered, the one response of that family could be matched with the one completed
-    invitation. After this, every (team, family) has none or at least `minimum` responses, unless
-    the team had fewer responses than that in all.
-    """
-    by_team: dict[int, list[Response]] = defaultdict(list)
-    for response in responses:
-        by_team[response.leader_id].append(response)
-    for team in by_team.values():
-        counts: dict[str, int] = defaultdict(int)
-        for response in team:
-            counts[response.job_family] += 1
-        stored = coarsen(counts, minimum)
-        for response in team:
-            response.job_family = stored[response.job_family]
-
-
-def close_due_rounds(today: date | None = None) -> list[int]:
-    """Close every open round whose last day has passed."""
-    today = today or timezone.localdate()
-    closed = []
-    for round_ in Round.objects.filter(status=Round.Status.OPEN, closes_on__lt=today):
-        close_round(round_)
-        closed.append(round_.pk)
-    return closed
 
 
 def round_status(round_: Round) -> dict[str, Any]:

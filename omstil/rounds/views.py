@@ -10,32 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omstil.accounts.access import get_administered_organisation
-from omstil.accounts.models import User
+from omstil.accounts.access import acting_user
 from omstil.development.services import plan_counts
-from omstil.organisations.models import Organisation
+from omstil.organisations.access import get_administered_organisation
+from omstil.responses.closing import close_round
 from omstil.rounds import services
+from omstil.rounds.access import get_round_for_admin
 from omstil.rounds.forms import RATER_CHOICES, RoundForm
 from omstil.rounds.models import Round
-
-
-def _get_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Organisation, Round]:
-    organisation = get_administered_organisation(request.user, slug)
-    round_ = Round.objects.filter(organisation=organisation, pk=round_id).first()
-    if round_ is None:
-        raise Http404(round_id)
-    return organisation, round_
-
-
-def _actor(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 @login_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
     """A leader's own rounds and how many have answered about them, as counts."""
-    user = _actor(request)
-    rows = services.rounds_about_leader(user.email) if user else []
+    rows = services.rounds_about_leader(acting_user(request).email)
     return render(request, "rounds/mine.html", {"rows": rows})
 
 
@@ -74,7 +62,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = RoundForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_round(organisation, form.setup(), actor=_actor(request))
+            created = services.create_round(organisation, form.setup(), actor=acting_user(request))
         except services.RoundInvalid as exc:
             for error in exc.errors:
                 form.add_error(None, error)
@@ -88,7 +76,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
-    organisation, round_ = _get_round(request, slug, round_id)
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
     status = services.round_status(round_)
     names = dict(round_.leaders.values_list("employee_id", "name"))
     anonymity = round_.anonymity_text or services.anonymity_text(round_)
@@ -126,8 +114,8 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
 @require_POST
 @login_required
 def round_action(request: HttpRequest, slug: str, round_id: int, action: str) -> HttpResponse:
-    organisation, round_ = _get_round(request, slug, round_id)
-    actor = _actor(request)
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    actor = acting_user(request)
     try:
         if action == "open":
             count = services.open_round(round_, actor=actor)
@@ -139,7 +127,7 @@ def round_action(request: HttpRequest, slug: str, round_id: int, action: str) ->
             count = services.request_reminder(round_, actor=actor)
             messages.success(request, _("%(count)s påmindelser bliver sendt.") % {"count": count})
         elif action == "close":
-            services.close_round(round_, actor=actor)
+            close_round(round_, actor=actor)
             messages.success(request, _("Runden er lukket. Der kan ikke længere svares."))
         else:
             raise Http404(action)

@@ -15,17 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
+from omstil.core.audit import audit
 from omstil.core.i18n import localized
 from omstil.instruments.models import InstrumentVersion
-from omstil.instruments.scale import DONT_KNOW, SCALE
+from omstil.instruments.scale import PREFER_NOT, SCALE, parse_answer
 from omstil.instruments.services import latest_versions
 from omstil.selfassessment.models import ReflectionNote, SelfAssessment, SelfAssessmentAnswer
 
 ROLE = "self"
 NOTE_MAX = 4000
-# "Ønsker ikke at oplyse" protects a respondent from others; in a private assessment there is
-# nobody to withhold an answer from, so the scale stops at "Ved ikke".
-VALUES = ("1", "2", "3", "4", "5", DONT_KNOW)
 # Evaluation instruments that the library also offers as a private self-assessment. The Dansk IT
 # framework (seed 000) is written for both top-leader evaluation and self-assessment.
 ALSO_SELF_ASSESSMENTS = frozenset({"topleder-kompetencer"})
@@ -228,9 +226,11 @@ def start_self_assessment(user: User, instrument_key: str) -> SelfAssessment:
         return existing
     try:
         with transaction.atomic():
-            return SelfAssessment.objects.create(
+            created = SelfAssessment.objects.create(
                 owner=user, instrument=version.instrument, version=version
             )
+            audit("selfassessment.start", actor=user, assessment=str(created.pk))
+            return created
     except IntegrityError:
         # The same start posted twice at once: the constraint kept one draft; use it.
         existing = _draft(user, version)
@@ -282,6 +282,18 @@ def resume_page(assessment: SelfAssessment, page_count: int) -> int:
     return max(1, min(assessment.pages_saved + 1, page_count))
 
 
+def _offered(value: str) -> bool:
+    """An answer on the scale that a self-assessment offers (all but "Ønsker ikke at oplyse").
+
+    "Ønsker ikke at oplyse" protects a respondent from others; in a private assessment there is
+    nobody to withhold an answer from, so the scale stops at "Ved ikke".
+    """
+    try:
+        return parse_answer(value) != PREFER_NOT
+    except ValueError:
+        return False
+
+
 def check_page(page: Page, answers: Mapping[str, str], note: str) -> tuple[dict[str, str], str]:
     """The answers and note if they fit the page, else BadInput saying what is wrong."""
     keys = {statement.key for statement in page.statements}
@@ -291,7 +303,7 @@ def check_page(page: Page, answers: Mapping[str, str], note: str) -> tuple[dict[
             raise BadInput(
                 _("Udsagnet “%(key)s” hører ikke til denne side. Intet er gemt.") % {"key": key}
             )
-        if value not in VALUES:
+        if not _offered(value):
             raise BadInput(
                 _("“%(value)s” er ikke et svar på skalaen. Intet er gemt.") % {"value": value}
             )
@@ -341,12 +353,20 @@ def save_page(
         locked.status = SelfAssessment.Status.COMPLETED
         locked.completed_at = now
     locked.save(update_fields=["pages_saved", "updated_at", "status", "completed_at"])
+    # Which page was saved, never what it says: the answers and notes are the owner's alone.
+    audit(
+        "selfassessment.complete" if complete else "selfassessment.save",
+        actor=locked.owner,
+        assessment=str(locked.pk),
+        page=page.number,
+    )
     return locked
 
 
 @transaction.atomic
 def delete_self_assessment(assessment: SelfAssessment) -> None:
     """Delete the self-assessment with its answers and notes."""
+    audit("selfassessment.delete", actor=assessment.owner, assessment=str(assessment.pk))
     SelfAssessment.objects.filter(pk=assessment.pk).delete()
 
 
@@ -412,4 +432,4 @@ def result(assessment: SelfAssessment, language: str | None = None) -> Result:
 
 def answer_labels() -> dict[str, str]:
     """The label of every answer value in the active language, e.g. "4" → "Enig"."""
-    return {str(option.value): str(option.label) for option in SCALE if str(option.value) in VALUES}
+    return {str(option.value): str(option.label) for option in SCALE if _offered(str(option.value))}

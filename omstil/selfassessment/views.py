@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omstil.accounts.models import User
+from omstil.accounts.access import acting_user
 from omstil.core.i18n import localized
 from omstil.responses.fieldsets import render_fieldsets
 from omstil.responses.questionnaire import Statement as FieldsetStatement
@@ -27,18 +27,13 @@ def _refuse(request: HttpRequest, error: services.SelfAssessmentError) -> HttpRe
     )
 
 
-def _owner(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # login_required let only a user through
-    return request.user
-
-
 @require_GET
 @login_required
 @never_cache
 def overview(request: HttpRequest) -> HttpResponse:
     """The user's self-assessments per instrument, newest first, and a start button for each."""
     return render(
-        request, "selfassessment/overview.html", {"rows": services.overview(_owner(request))}
+        request, "selfassessment/overview.html", {"rows": services.overview(acting_user(request))}
     )
 
 
@@ -47,7 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, key: str) -> HttpResponse:
     """Start the instrument's newest version, or continue the draft the user already has."""
     try:
-        assessment = services.start_self_assessment(_owner(request), key)
+        assessment = services.start_self_assessment(acting_user(request), key)
     except services.SelfAssessmentError as error:
         return _refuse(request, error)
     number = services.resume_page(assessment, len(services.pages(assessment.version)))

@@ -46,7 +46,7 @@ def test_the_superior_comments_on_the_plan(page: Page, live_server, closed_in_br
     from omstil.rounds.models import EvaluatedLeader
 
     leader = EvaluatedLeader.objects.get(round=closed_in_browser, employee_id="3")
-    services.set_focus(leader, [], ["Data i hverdagen"])
+    services.set_focus(leader, [], ["Data i hverdagen"], actor=None)
     bo = set_up_user("bo@fjordby.example", PASSWORD, name="Bo Socialchef")
     log_in(page, live_server.url, bo)
     page.goto(f"{live_server.url}/udvikling/{closed_in_browser.pk}/3/plan/")

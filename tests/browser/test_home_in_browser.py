@@ -3,18 +3,16 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from omstil.accounts.services import set_up_user
 from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_front_page_leads_hr_and_leaders_on(page: Page, live_server, transactional_db):
+def test_the_front_page_leads_hr_and_leaders_on(page: Page, live_server, transactional_db, hr):
     from tests.rounds_helpers import kommune
 
     fjordby = kommune()
-    hr = set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=fjordby)
+    hr = hr(fjordby)
     log_in(page, live_server.url, hr)
     expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen, Hanne HR")
     assert_accessible(page)

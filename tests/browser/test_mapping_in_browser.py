@@ -38,8 +38,10 @@ def two_mappings(fjordby):
     return closed_mapping(fjordby, better, opens_on=date(2025, 2, 3))
 
 
-def test_hr_sets_up_a_mapping_and_an_employee_answers_by_keyboard(page: Page, live_server, fjordby):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=fjordby)
+def test_hr_sets_up_a_mapping_and_an_employee_answers_by_keyboard(
+    page: Page, live_server, fjordby, hr
+):
+    hr = hr(fjordby)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/")
     assert_accessible(page)
@@ -113,8 +115,8 @@ def test_a_leader_reads_the_map_of_their_unit(page: Page, live_server, two_mappi
     assert_accessible(page)
 
 
-def test_hr_reads_the_organisation_map_and_its_change(page: Page, live_server, two_mappings):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=two_mappings.organisation)
+def test_hr_reads_the_organisation_map_and_its_change(page: Page, live_server, two_mappings, hr):
+    hr = hr(two_mappings.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{two_mappings.pk}/")
     assert_accessible(page)

@@ -3,24 +3,22 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from omstil.accounts.services import set_up_user
 from omstil.organisations.models import Organisation, Person
 from omstil.organisations.services import import_people
 from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import PASSWORD
 from tests.hrfiles import PEOPLE, changed, csv_file, without
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def hr(transactional_db):
+def fjordby_hr(hr, transactional_db):
     organisation = Organisation.objects.create(slug="fjordby", name="Fjordby Kommune")
-    return set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=organisation)
+    return hr(organisation)
 
 
-def test_hr_imports_a_file_after_a_preview(page: Page, live_server, hr, tmp_path):
-    log_in(page, live_server.url, hr)
+def test_hr_imports_a_file_after_a_preview(page: Page, live_server, fjordby_hr, tmp_path):
+    log_in(page, live_server.url, fjordby_hr)
     page.get_by_role("link", name="Organisationer").click()
     assert_accessible(page)
     page.get_by_role("link", name="Fjordby Kommune").click()
@@ -49,9 +47,11 @@ def test_hr_imports_a_file_after_a_preview(page: Page, live_server, hr, tmp_path
     assert_accessible(page)
 
 
-def test_a_bad_file_lists_every_error_and_nothing_changes(page: Page, live_server, hr, tmp_path):
+def test_a_bad_file_lists_every_error_and_nothing_changes(
+    page: Page, live_server, fjordby_hr, tmp_path
+):
     import_people("fjordby", csv_file())
-    log_in(page, live_server.url, hr)
+    log_in(page, live_server.url, fjordby_hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/import/")
     path = tmp_path / "forkert.csv"
     path.write_bytes(
@@ -65,8 +65,8 @@ def test_a_bad_file_lists_every_error_and_nothing_changes(page: Page, live_serve
     assert Person.objects.get(employee_id="6").active
 
 
-def test_uploading_without_a_file_says_so(page: Page, live_server, hr):
-    log_in(page, live_server.url, hr)
+def test_uploading_without_a_file_says_so(page: Page, live_server, fjordby_hr):
+    log_in(page, live_server.url, fjordby_hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/import/")
     page.get_by_role("button", name="Vis ændringerne").click()
     expect(page.get_by_text("Vælg en fil.")).to_be_visible()

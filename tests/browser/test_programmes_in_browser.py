@@ -3,19 +3,17 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from omstil.accounts.services import set_up_user
 from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import PASSWORD
 from tests.programme_helpers import measured_kommune
 
 pytestmark = pytest.mark.browser
 
 
 def test_hr_creates_a_programme_registers_attendance_and_reads_its_effect(
-    page: Page, live_server, transactional_db
+    page: Page, live_server, transactional_db, hr
 ):
     measured = measured_kommune()
-    hr = set_up_user("hr@maalby.example", PASSWORD, admin_of=measured.organisation)
+    hr = hr(measured.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/maalby/")
     page.get_by_role("link", name="Kompetenceforløb").click()

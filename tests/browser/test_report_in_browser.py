@@ -28,13 +28,13 @@ def test_a_leader_reads_their_report(page: Page, live_server, closed_in_browser)
     assert_accessible(page)
 
 
-def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, closed_in_browser):
+def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, closed_in_browser, hr):
     from omstil.rounds.models import Round
 
     Round.objects.filter(pk=closed_in_browser.pk).update(
         visibility={**closed_in_browser.visibility, "org_admins": True}
     )
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    hr = hr(closed_in_browser.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
     page.get_by_role("link", name="Rapport for Fjordby Kommune").click()
@@ -43,13 +43,13 @@ def test_hr_reads_a_unit_report_with_its_heat_map(page: Page, live_server, close
     assert_accessible(page)
 
 
-def test_hr_asks_for_the_zip_of_all_leader_reports(page: Page, live_server, closed_in_browser):
+def test_hr_asks_for_the_zip_of_all_leader_reports(page: Page, live_server, closed_in_browser, hr):
     from omstil.rounds.models import Round
 
     Round.objects.filter(pk=closed_in_browser.pk).update(
         visibility={**closed_in_browser.visibility, "org_admins": True}
     )
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    hr = hr(closed_in_browser.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
     page.get_by_role("button", name="Lav en zip-fil med alle lederrapporter som PDF").click()
@@ -89,9 +89,9 @@ def test_a_superior_follows_the_heat_map_from_unit_to_unit_over_two_rounds(
 
 
 def test_hr_without_leader_reports_sees_the_organisation_pooled(
-    page: Page, live_server, closed_in_browser
+    page: Page, live_server, closed_in_browser, hr
 ):
-    hr = set_up_user("hr@fjordby.example", PASSWORD, admin_of=closed_in_browser.organisation)
+    hr = hr(closed_in_browser.organisation)
     log_in(page, live_server.url, hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
     page.get_by_role("link", name="Rapport for Fjordby Kommune").click()

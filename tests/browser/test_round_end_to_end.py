@@ -18,10 +18,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def hr(transactional_db):
+def fjordby_hr(hr, transactional_db):
     sync_library()
     organisation = Organisation.objects.create(slug="fjordby", name="Fjordby Kommune")
-    return set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR", admin_of=organisation)
+    return hr(organisation)
 
 
 def message_to(smtp_server, address: str):
@@ -39,12 +39,12 @@ def answer_by_keyboard(page: Page, choices: list[str]) -> None:
     page.keyboard.press("Tab")
 
 
-def test_a_round_from_import_to_closing(page: Page, live_server, hr, smtp_server, tmp_path):
+def test_a_round_from_import_to_closing(page: Page, live_server, fjordby_hr, smtp_server, tmp_path):
     # HR imports the organisation and sets up a round in the browser.
-    log_in(page, live_server.url, hr)
+    log_in(page, live_server.url, fjordby_hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/import/")
-    (tmp_path / "hr.csv").write_bytes(csv_file())
-    page.get_by_label("Fil fra HR-systemet").set_input_files(str(tmp_path / "hr.csv"))
+    (tmp_path / "fjordby_hr.csv").write_bytes(csv_file())
+    page.get_by_label("Fil fra HR-systemet").set_input_files(str(tmp_path / "fjordby_hr.csv"))
     page.get_by_role("button", name="Vis ændringerne").click()
     page.get_by_role("button", name="Importér", exact=True).click()
     page.get_by_role("link", name="Evalueringsrunder").click()
@@ -101,7 +101,7 @@ def test_a_round_from_import_to_closing(page: Page, live_server, hr, smtp_server
     # A reminder goes only to those who have not answered.
     round_ = Round.objects.get()
     smtp_server.messages.clear()
-    log_in(page, live_server.url, hr)
+    log_in(page, live_server.url, fjordby_hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{round_.pk}/")
     expect(page.get_by_text("2 af 15 har svaret.")).to_be_visible()
     page.get_by_role("button", name="Send påmindelse til dem, der ikke har svaret").click()
@@ -124,7 +124,7 @@ def test_a_round_from_import_to_closing(page: Page, live_server, hr, smtp_server
     assert Invitation.objects.filter(completed=True).count() == 2
 
 
-def test_a_leader_sees_their_own_response_rate(page: Page, live_server, hr):
+def test_a_leader_sees_their_own_response_rate(page: Page, live_server, fjordby_hr):
     from omstil.organisations.services import import_people
     from omstil.rounds.services import open_round
     from tests.rounds_helpers import draft_round

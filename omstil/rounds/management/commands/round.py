@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from omstil.core.commands import OmstilCommand
 from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import get_version
 from omstil.organisations.models import Organisation
+from omstil.responses.closing import close_round
 from omstil.rounds import services
 from omstil.rounds.models import Round
 
@@ -63,10 +65,7 @@ class Command(OmstilCommand):
         listing = actions.add_parser("list", help="List rounds.")
         listing.add_argument("--org", metavar="SLUG")
         self.add_json_flag(listing)
-        tick = actions.add_parser(
-            "tick",
-            help="Send due reminders, close rounds past their end, resume owed e-mail (daily).",
-        )
+        tick = actions.add_parser("tick", help="The same as `omstil tick` (daily work).")
         self.add_json_flag(tick)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -151,7 +150,7 @@ class Command(OmstilCommand):
             self.stdout.write(_("%(count)s påmindelser sendes.") % {"count": count})
 
     def handle_close(self, **options: Any) -> None:
-        self._change(options, services.close_round)
+        self._change(options, close_round)
         if options["json"]:
             self.emit_json({"ok": True, "round": options["round_id"]})
         else:
@@ -194,43 +193,5 @@ class Command(OmstilCommand):
             )
 
     def handle_tick(self, **options: Any) -> None:
-        from omstil.development.services import send_action_reminders
-        from omstil.organisations.services import purge_pending_imports
-        from omstil.reports.tasks import delete_old_archives, give_up_stale_archives
-        from omstil.rounds.tasks import queue_all_owed
-
-        reminded = services.send_due_reminders()
-        plan_reminders = send_action_reminders()
-        closed = services.close_due_rounds()
-        resumed = queue_all_owed()
-        purged = purge_pending_imports()
-        archives_given_up = give_up_stale_archives()
-        archives_deleted = delete_old_archives()
-        if options["json"]:
-            self.emit_json(
-                {
-                    "reminded": reminded,
-                    "closed": closed,
-                    "rounds_with_owed_email": resumed,
-                    "pending_imports_deleted": purged,
-                    "plan_reminders": plan_reminders,
-                    "report_zips_given_up": archives_given_up,
-                    "report_zips_deleted": archives_deleted,
-                }
-            )
-            return
-        self.stdout.write(
-            _(
-                "Påmindelser: %(reminded)s runder. Lukket: %(closed)s runder. "
-                "Påmindelser om udviklingsplaner: %(plans)s."
-            )
-            % {"reminded": len(reminded), "closed": len(closed), "plans": plan_reminders}
-        )
-        if archives_given_up or archives_deleted:
-            self.stdout.write(
-                _(
-                    "Zip-filer med lederrapporter slettet: %(deleted)s. "
-                    "Opgivet, fordi de gik i stå: %(given_up)s."
-                )
-                % {"deleted": archives_deleted, "given_up": archives_given_up}
-            )
+        # The daily work spans every app; `omstil tick` does it, and this name stays as its alias.
+        call_command("tick", json=options["json"], stdout=self.stdout, stderr=self.stderr)

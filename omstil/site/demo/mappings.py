@@ -11,10 +11,11 @@ from datetime import date
 
 from omstil.mapping.figures import areas_of
 from omstil.organisations.models import Organisation
+from omstil.responses.closing import close_round
 from omstil.responses.services import save_page
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation, Round
-from omstil.rounds.services import RoundSetup, close_round, create_round, open_round
+from omstil.rounds.services import RoundSetup, create_round, open_round
 
 INSTRUMENT = "medarbejder-digitale-kompetencer"
 # How the areas compare in general: sure of the systems, unsure of data and technology.

@@ -60,7 +60,7 @@ def demo_plans(organisation: Organisation, password: str) -> str | None:
     today = timezone.localdate()
     items = compute(leader.round).items
     if before is not None and not services.plan_for(before):
-        plan = services.set_focus(before, items[:2], ["Bruge data i beslutninger"])
+        plan = services.set_focus(before, items[:2], ["Bruge data i beslutninger"], actor=user)
         for text, owner, days, progress in (
             ("Gennemgå nye it-systemer på personalemødet hver måned", leader.name, 30, "done"),
             ("Aftale fast sparring med it-afdelingen", leader.name, 60, "done"),
@@ -80,11 +80,12 @@ def demo_plans(organisation: Organisation, password: str) -> str | None:
             text="Godt og konkret. Lad os følge op på kurset til næste samtale.",
         )
     if not services.plan_for(leader):
-        services.set_focus(leader, items[2:3], [])
+        services.set_focus(leader, items[2:3], [], actor=user)
         services.add_action(
             leader,
             "Dialogmøde med medarbejderne om rapporten",
             leader.name,
             today + timedelta(days=5),
+            actor=user,
         )
     return user.email

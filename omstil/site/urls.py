@@ -1,10 +1,10 @@
-"""URLs of the core pages."""
+"""URLs of the front page, the accessibility statement and the health check."""
 
 from django.urls import path
 
-from omstil.core import views
+from omstil.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),

@@ -5,6 +5,8 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
+from omstil.rounds.tasks import queue_all_owed
+
 
 class Command(DatabaseWorker):
     help = "Run background tasks until stopped; with --burst, run what is queued and exit."
@@ -18,8 +20,6 @@ class Command(DatabaseWorker):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from omstil.rounds.tasks import queue_all_owed
-
         # A worker killed mid-delivery leaves e-mails owed; queue them again before starting.
         queue_all_owed()
         if options.pop("burst"):

@@ -1,0 +1,114 @@
+"""Closing a round seals its responses: no more answers, and nothing left to tie them to anyone.
+
+Closing lives with the responses because what it does is to them: unsent drafts go, every
+response, answer and comment is written anew without its lookup hash, and the round's keys are
+wiped (docs/anonymity.md). `omstil tick` closes the rounds whose last day has passed.
+"""
+
+import secrets
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.core.audit import audit
+from omstil.lib.job_families import coarsen
+from omstil.responses.models import Answer, Comment, Response
+from omstil.rounds.models import Invitation, Round
+from omstil.rounds.services import RoundInvalid
+
+
+@transaction.atomic
+def close_round(round_: Round, *, actor: User | None = None) -> None:
+    """Stop answering, wipe the round's keys and every lookup hash, drop unsent drafts."""
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=round_.pk)
+    )
+    if round_.status != Round.Status.OPEN:
+        raise RoundInvalid([_("Kun en åben runde kan lukkes.")])
+    Response.objects.filter(round=round_, submitted=False).delete()
+    Comment.objects.filter(round=round_, submitted=False).delete()
+    rewrite_answers(round_)
+    # Every invitation is rewritten in this transaction too, so that none keeps the database's
+    # record of the transaction that completed it (PostgreSQL's xmin), which the answers shared.
+    Invitation.objects.filter(round=round_).update(completed=F("completed"))
+    round_.status = Round.Status.CLOSED
+    round_.closed_at = timezone.now()
+    round_.token_salt = ""
+    round_.lookup_key = ""
+    round_.save()
+    audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
+
+
+def rewrite_answers(round_: Round) -> None:
+    """Write a round's responses, answers and comments anew, shuffled, without lookup hashes.
+
+    Rows written while the round was open carry traces of when and in which transaction they
+    were written (PostgreSQL's transaction ids, SQLite's row order) that could line them up with
+    the invitations marked completed at the same moment. New rows, in random order, with new
+    random ids and the closing day, carry only the closing transaction's traces. In a mapping,
+    the job families are coarsened once more, by who answered (`coarsen_answered_families`).
+    """
+    shuffle = secrets.SystemRandom().shuffle
+    closing_day = timezone.localdate()
+    responses = list(Response.objects.filter(round=round_))
+    if round_.is_mapping:
+        coarsen_answered_families(responses, round_.min_group_size)
+    answers = list(Answer.objects.filter(response__round=round_))
+    comments = list(Comment.objects.filter(round=round_))
+    Response.objects.filter(round=round_).delete()
+    Comment.objects.filter(round=round_).delete()
+    new_ids = {response.pk: uuid.uuid4() for response in responses}
+    shuffle(responses)
+    shuffle(answers)
+    shuffle(comments)
+    for response in responses:
+        response.pk = new_ids[response.pk]
+        response.lookup = None
+        response.day = closing_day
+    for answer in answers:
+        answer.pk = uuid.uuid4()
+        answer.response_id = new_ids[answer.response_id]
+    for comment in comments:
+        comment.pk = uuid.uuid4()
+        comment.lookup = None
+    Response.objects.bulk_create(responses, batch_size=2000)
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Comment.objects.bulk_create(comments, batch_size=2000)
+
+
+def coarsen_answered_families(responses: list[Response], minimum: int) -> None:
+    """Coarsen the job families of a mapping's responses again, by the responses themselves.
+
+    At opening every stored family of a team had at least `minimum` invitees; but if only one of
+    them answered, the one response of that family could be matched with the one completed
+    invitation. After this, every (team, family) has none or at least `minimum` responses, unless
+    the team had fewer responses than that in all.
+    """
+    by_team: dict[int, list[Response]] = defaultdict(list)
+    for response in responses:
+        by_team[response.leader_id].append(response)
+    for team in by_team.values():
+        counts: dict[str, int] = defaultdict(int)
+        for response in team:
+            counts[response.job_family] += 1
+        stored = coarsen(counts, minimum)
+        for response in team:
+            response.job_family = stored[response.job_family]
+
+
+def close_due_rounds(today: date | None = None) -> list[int]:
+    """Close every open round whose last day has passed."""
+    today = today or timezone.localdate()
+    closed = []
+    for round_ in Round.objects.filter(status=Round.Status.OPEN, closes_on__lt=today):
+        close_round(round_)
+        closed.append(round_.pk)
+    return closed

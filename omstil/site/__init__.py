@@ -1,0 +1,1 @@
+"""What spans the installation: the front page, the demo, the worker and the daily tick."""

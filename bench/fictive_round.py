@@ -70,7 +70,6 @@ def answered_round(
             round=round_,
             leader_id=invitation["leader_id"],
             rater_group=invitation["rater_group"],
-            language="da",
             submitted=True,
             day=date.today(),
         )

@@ -65,7 +65,6 @@ def test_nothing_in_any_response_row_matches_anything_in_any_invitation_row(answ
                     "round_id",
                     "leader_id",
                     "rater_group",
-                    "language",
                     "day",
                     "value",
                     "item_key",

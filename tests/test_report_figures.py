@@ -262,7 +262,6 @@ def generated(db):
             round=round_,
             leader_id=invitation["leader_id"],
             rater_group=invitation["rater_group"],
-            language="da",
             submitted=rng.random() < 0.95,  # a few only saved, never submitted: not counted
             day=date.today(),
         )

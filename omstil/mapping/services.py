@@ -15,7 +15,8 @@ from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.figures import figure_json
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.chain import leaders_in
-from omstil.rounds.models import COMPETENCE_GROUP, Invitation, Round, RoundInstrument
+from omstil.rounds.models import COMPETENCE_GROUP, Round, RoundInstrument
+from omstil.rounds.participation import by_rater_group, group_counts
 
 # Suggestions: the areas with the lowest scores, and any area below this score as well.
 SUGGESTED_LOWEST = 2
@@ -145,7 +146,9 @@ def unit_map(
         for area in figures.areas
         for item in area.items
     ]
-    invitations = Invitation.objects.filter(round=round_, leader__in=teams)
+    taken_part = by_rater_group(group_counts(round_, teams)).get(
+        COMPETENCE_GROUP, {"invited": 0, "completed": 0}
+    )
     children = sorted(
         {
             path
@@ -164,10 +167,7 @@ def unit_map(
         "min_group_size": round_.min_group_size,
         "unit": path,
         "previous_round": previous.pk if before is not None and previous is not None else None,
-        "response_rate": {
-            "invited": invitations.count(),
-            "completed": invitations.filter(completed=True).count(),
-        },
+        "response_rate": taken_part,
         "families": [{"job_family": family, "label": family_label(family)} for family in families],
         "areas": areas,
         "items": items,

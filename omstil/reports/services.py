@@ -18,7 +18,8 @@ from omstil.reports.comparisons import comparisons
 from omstil.reports.figures import RoundFigures, compute, figure_json, leader_key, unit_key
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.chain import leaders_in
-from omstil.rounds.models import EvaluatedLeader, Invitation, Round
+from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.participation import by_rater_group, group_counts
 
 GROUPS = ("employee", "self", "superior")
 
@@ -48,15 +49,6 @@ def _items(figures: RoundFigures, cell: object, language: str) -> list[dict[str,
         }
         for item in texts
     ]
-
-
-def _response_rate(invitations: Any) -> dict[str, dict[str, int]]:
-    rates: dict[str, dict[str, int]] = {}
-    for group, completed in invitations.order_by().values_list("rater_group", "completed"):
-        rate = rates.setdefault(group, {"invited": 0, "completed": 0})
-        rate["invited"] += 1
-        rate["completed"] += completed
-    return rates
 
 
 def leader_report(
@@ -104,9 +96,7 @@ def leader_report(
             "unit": leader.unit_path,
         },
         "previous_round": previous.pk if previous else None,
-        # An evaluated leader belongs to one round: by the leader alone, SQLite reads the
-        # leader's invitations through its index instead of every invitation of the round.
-        "response_rate": _response_rate(Invitation.objects.filter(leader=leader)),
+        "response_rate": by_rater_group(group_counts(round_, [leader])),
         "items": items,
     }
 
@@ -229,9 +219,7 @@ def unit_report(
         "leaders": len(leaders),
         "named_leaders": access.named,
         "previous_round": previous.pk if before is not None and previous is not None else None,
-        "response_rate": _response_rate(
-            Invitation.objects.filter(round=round_, leader__in=leaders)
-        ),
+        "response_rate": by_rater_group(group_counts(round_, leaders)),
         "items": items,
         "sub_units": [
             {key: value for key, value in column.items() if key != "cell"} for column in columns

@@ -1,8 +1,9 @@
 """Closing a round seals its responses: no more answers, and nothing left to tie them to anyone.
 
 Closing lives with the responses because what it does is to them: unsent drafts go, every
-response, answer and comment is written anew without its lookup hash, and the round's keys are
-wiped (docs/anonymity.md). `omstil tick` closes the rounds whose last day has passed.
+response, answer and comment is written anew without its lookup hash, the invitations keep only
+the counts of who took part, and the round's keys are wiped (docs/anonymity.md). `omstil tick`
+closes the rounds whose last day has passed.
 """
 
 import secrets
@@ -11,7 +12,6 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,8 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.lib.job_families import coarsen
 from omstil.responses.models import Answer, Comment, Response
-from omstil.rounds.models import Invitation, Round
+from omstil.rounds.models import Invitation, Participation, Round
+from omstil.rounds.participation import tally
 from omstil.rounds.services import RoundInvalid
 
 
@@ -36,15 +37,27 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
     Response.objects.filter(round=round_, submitted=False).delete()
     Comment.objects.filter(round=round_, submitted=False).delete()
     rewrite_answers(round_)
-    # Every invitation is rewritten in this transaction too, so that none keeps the database's
-    # record of the transaction that completed it (PostgreSQL's xmin), which the answers shared.
-    Invitation.objects.filter(round=round_).update(completed=F("completed"))
+    forget_who_took_part(round_)
     round_.status = Round.Status.CLOSED
     round_.closed_at = timezone.now()
     round_.token_salt = ""
     round_.lookup_key = ""
     round_.save()
     audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
+
+
+def forget_who_took_part(round_: Round) -> None:
+    """Keep only the counts per leader and rater group; the invitations forget who completed.
+
+    Who took part is personal data in itself, and each invitation's completion, reminders and
+    delivery would let any other attribute be joined to the responses. Every invitation is
+    rewritten in the closing transaction, so that none keeps the database's record of the
+    transaction that completed it (PostgreSQL's xmin), which the answers shared.
+    """
+    Participation.objects.bulk_create(tally(round_), batch_size=2000)
+    Invitation.objects.filter(round=round_).update(
+        completed=None, reminders_sent=0, emailed_at=None, delivery_failed=False
+    )
 
 
 def rewrite_answers(round_: Round) -> None:

@@ -23,7 +23,6 @@ class Response(models.Model):
     leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
     rater_group = models.CharField(max_length=10)
     job_family = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=2)
     lookup = models.CharField(max_length=64, null=True, blank=True, unique=True)
     submitted = models.BooleanField(default=False)
     day = models.DateField(help_text="The day of the last change; never a finer time")

@@ -142,7 +142,6 @@ def _save(
             leader_id=invitation.leader_id,
             rater_group=invitation.rater_group,
             job_family=invitation.job_family,
-            language=invitation.language,
             lookup=lookup,
             day=today,
         )

@@ -1,6 +1,7 @@
 """An evaluation round (evalueringsrunde): its set-up, the frozen organisation, the invitations.
 
-Invitations record participation only (invited, e-mailed, reminded, completed). Nothing here
+Invitations record participation only (invited, e-mailed, reminded, completed) while the round is
+open; closing keeps only the counts per leader and rater group (`Participation`). Nothing here
 points at an answer; answers live in `omstil.responses` with no way back (docs/anonymity.md).
 """
 
@@ -134,9 +135,11 @@ class Invitation(models.Model):
     """An invitation for one person to answer about one leader in one rater group.
 
     Keeps a keyed hash of the token, never the token, and participation only: no time of
-    completion, nothing that leads to the answers. In a mapping round `leader` is the person's
-    nearest leader (their team) and `job_family` their job family, coarsened so that no team
-    has fewer than the minimum group size of a stored job family (blank: other).
+    completion, nothing that leads to the answers. Closing clears who completed, the reminders
+    and the delivery state (`completed` None): who took part is personal data in itself, and it
+    would let any other attribute be joined to the responses. In a mapping round `leader` is the
+    person's nearest leader (their team) and `job_family` their job family, coarsened so that no
+    team has fewer than the minimum group size of a stored job family (blank: other).
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
@@ -150,7 +153,7 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
-    completed = models.BooleanField(default=False)
+    completed = models.BooleanField(null=True, default=False)
     delivery_failed = models.BooleanField(default=False)
 
     class Meta:
@@ -164,3 +167,27 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.name} → {self.leader_id} ({self.rater_group})"
+
+
+class Participation(models.Model):
+    """How many were invited and how many completed about one leader in one rater group.
+
+    Written when the round closes, from the invitations, which then forget who completed: this is
+    all a closed round keeps of who took part, and all its reports and pages show of it.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participation")
+    leader = models.ForeignKey(EvaluatedLeader, on_delete=models.CASCADE, related_name="+")
+    rater_group = models.CharField(max_length=10)
+    invited = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "rater_group"], name="participation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.round_id}/{self.leader_id}/{self.rater_group}: {self.completed}/{self.invited}"
+        )

@@ -29,6 +29,7 @@ from omstil.rounds.models import (
     Round,
     RoundInstrument,
 )
+from omstil.rounds.participation import by_rater_group, group_counts
 
 MAX_THEMES_WITHOUT_WARNING = 4
 DEFAULT_VISIBILITY = {
@@ -541,21 +542,20 @@ def send_due_reminders(today: date | None = None) -> list[int]:
 
 def round_status(round_: Round) -> dict[str, Any]:
     """Counts only: invited and completed, in all and per evaluated leader and unit."""
-    rows = list(
-        Invitation.objects.filter(round=round_).values_list(
-            "leader__employee_id", "leader__unit_path", "rater_group", "completed"
-        )
-    )
+    leaders = {
+        leader.pk: leader
+        for leader in EvaluatedLeader.objects.filter(round=round_).only("employee_id", "unit_path")
+    }
     by_leader: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
     by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
     invited = completed = 0
-    for leader_id, unit_path, _group, done in rows:
-        invited += 1
-        completed += done
-        by_leader[leader_id]["invited"] += 1
-        by_leader[leader_id]["completed"] += done
-        by_unit[unit_path]["invited"] += 1
-        by_unit[unit_path]["completed"] += done
+    for count in group_counts(round_):
+        leader = leaders[count.leader_id]
+        invited += count.invited
+        completed += count.completed
+        for row in (by_leader[leader.employee_id], by_unit[leader.unit_path]):
+            row["invited"] += count.invited
+            row["completed"] += count.completed
     return {
         "round": round_.pk,
         "status": round_.status,
@@ -576,13 +576,11 @@ def rounds_about_leader(email: str) -> list[dict[str, Any]]:
     leaders = EvaluatedLeader.objects.filter(person__email__iexact=email).select_related(
         "round__organisation"
     )
-    rows = []
-    for leader in leaders.order_by("-round__opens_on"):
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
-        for group, done in Invitation.objects.filter(leader=leader).values_list(
-            "rater_group", "completed"
-        ):
-            counts[group]["invited"] += 1
-            counts[group]["completed"] += done
-        rows.append({"round": leader.round, "leader": leader, "groups": dict(counts)})
-    return rows
+    return [
+        {
+            "round": leader.round,
+            "leader": leader,
+            "groups": by_rater_group(group_counts(leader.round, [leader])),
+        }
+        for leader in leaders.order_by("-round__opens_on")
+    ]

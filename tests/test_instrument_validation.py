@@ -12,9 +12,17 @@ from omstil.instruments.validation import load_file
 MINI = Path(__file__).parent / "fixtures" / "mini-instrument.yaml"
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes a shared object out in full each time, as a person writes an instrument file."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def write(tmp_path: Path, data: object, name: str = "mini-instrument.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -37,7 +37,17 @@ class InstrumentFileInvalid(Exception):
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key repeated in one mapping (PyYAML keeps the last)."""
+    """A safe YAML loader that refuses a key repeated in one mapping (PyYAML keeps the last),
+    and aliases (`*name`): an instrument needs none, and nested aliases make a small file expand
+    to gigabytes in memory ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, _("aliasser (*navn) er ikke tilladt"), event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -198,6 +208,8 @@ def load_file(path: Path) -> tuple[InstrumentDocument | None, list[FileError]]:
         return None, [FileError(file, ROOT, _("filen er ikke gemt som UTF-8"))]
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except RecursionError:
+        return None, [FileError(file, ROOT, _("ugyldig YAML: strukturen er for dybt indlejret"))]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -15,12 +15,25 @@ from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from omstil.organisations.models import PATH_SEPARATOR
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# A workbook is a zip: its members are refused by their uncompressed sizes before any is read,
+# so that a small file cannot inflate in memory (a "zip bomb"). The largest real HR file, some
+# 200,000 people, takes about a tenth of these.
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # uncompressed ÷ compressed, for members over RATIO_FROM bytes
+RATIO_FROM = 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
+# Rows, columns and cells: far above any HR file, far below what would exhaust a worker.
+MAX_RECORDS = 1_000_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARACTERS = 10_000
 # What a damaged workbook makes openpyxl and the zip and XML readers under it raise.
 XLSX_FAULTS = (
     OSError,
@@ -169,7 +182,16 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error:
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise TooLarge(
+                    Problem(
+                        line,
+                        None,
+                        _("Et felt i rækken er længere end %(count)s tegn.")
+                        % {"count": number_format(MAX_CELL_CHARACTERS, force_grouping=True)},
+                    )
+                ) from None
             raise CSVRowError(line) from None
         yield line, [cell.strip() for cell in cells]
         line = reader.line_num + 1
@@ -183,13 +205,87 @@ class CSVRowError(Exception):
         self.line = line
 
 
+class TooLarge(Exception):
+    """A record past the limits on rows, columns or the length of a cell; `problem` says which."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _within_limits(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The records, stopping with TooLarge at the first one past a limit."""
+    for count, (line, cells) in enumerate(records, start=1):
+        if count > MAX_RECORDS:
+            raise TooLarge(
+                Problem(
+                    line,
+                    None,
+                    _("Filen har mere end %(count)s rækker.")
+                    % {"count": number_format(MAX_RECORDS, force_grouping=True)},
+                )
+            )
+        if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
+            raise TooLarge(
+                Problem(
+                    line,
+                    None,
+                    _("Rækken har mere end %(count)s kolonner.") % {"count": MAX_COLUMNS},
+                )
+            )
+        if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
+            raise TooLarge(
+                Problem(
+                    line,
+                    None,
+                    _("Et felt i rækken er længere end %(count)s tegn.")
+                    % {"count": number_format(MAX_CELL_CHARACTERS, force_grouping=True)},
+                )
+            )
+        yield line, cells[:MAX_COLUMNS]
+
+
+def _zip_entries(data: bytes) -> int | None:
+    """The number of members the zip's end record declares, read before the directory is;
+    None when there is no plain end record (a damaged zip, or a ZIP64 one no workbook needs)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    entries = int.from_bytes(data[end + 10 : end + 12], "little")
+    return None if entries == 0xFFFF else entries
+
+
+def _workbook_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why the workbook would take too much memory to read, judged from its zip directory."""
+    members = archive.infolist()
+    if len(members) > MAX_XLSX_MEMBERS:
+        return _("Excel-arket har for mange dele.")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.filename == "xl/sharedStrings.xml" and member.file_size > MAX_XLSX_SHARED_STRINGS:
+            return _("Excel-arket har for mange tekster.")
+        if member.file_size > RATIO_FROM and member.file_size > MAX_XLSX_RATIO * max(
+            member.compress_size, 1
+        ):
+            return _("Excel-arket fylder unormalt meget, når det pakkes ud.")
+    if total > MAX_XLSX_UNCOMPRESSED:
+        return _("Excel-arket fylder mere end %(size)s MB, når det pakkes ud.") % {
+            "size": MAX_XLSX_UNCOMPRESSED // (1024 * 1024)
+        }
+    return None
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    # Read-only mode streams the sheet row by row; one column past the limit is read so that a
+    # row that uses it can be refused.
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        for number, values in enumerate(rows, start=1):
             yield number, [_cell_text(value) for value in values]
     finally:
         workbook.close()
@@ -203,16 +299,26 @@ def _records(data: bytes, result: HRFile) -> Iterator[tuple[int, list[str]]] | N
         result.errors.append(Problem(None, None, _("Filen er større end 50 MB.")))
         return None
     if data.startswith(b"PK\x03\x04"):
+        entries = _zip_entries(data)
+        if entries is not None and entries > MAX_XLSX_MEMBERS:
+            result.errors.append(Problem(None, None, _("Excel-arket har for mange dele.")))
+            return None
         try:
+            if entries is None:
+                raise zipfile.BadZipFile
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "xl/workbook.xml" not in archive.namelist():
                     raise zipfile.BadZipFile
+                too_large = _workbook_problem(archive)
         except zipfile.BadZipFile:
             result.errors.append(
                 Problem(None, None, _("Filen er hverken en CSV-fil eller et Excel-ark (XLSX)."))
             )
             return None
-        return _xlsx_rows(data)
+        if too_large is not None:
+            result.errors.append(Problem(None, None, too_large))
+            return None
+        return _within_limits(_xlsx_rows(data))
     if b"\x00" in data[:4096]:
         result.errors.append(
             Problem(None, None, _("Filen er hverken en CSV-fil eller et Excel-ark (XLSX)."))
@@ -238,7 +344,7 @@ def _records(data: bytes, result: HRFile) -> Iterator[tuple[int, list[str]]] | N
             Problem(None, None, _("Filen kan ikke læses som UTF-8 eller Windows-1252."))
         )
         return None
-    return _csv_rows(text)
+    return _within_limits(_csv_rows(text))
 
 
 def _map_headers(cells: list[str], result: HRFile) -> dict[str, int] | None:
@@ -301,6 +407,8 @@ def read_hr_file(data: bytes) -> HRFile:
             result.errors.append(Problem(None, None, _("Filen er tom.")))
         elif not result.rows and not result.errors:
             result.errors.append(Problem(None, None, _("Filen har ingen personer.")))
+    except TooLarge as exc:
+        result.errors.append(exc.problem)
     except CSVRowError as exc:
         result.errors.append(
             Problem(

@@ -1,4 +1,6 @@
-"""Reports as rows, and one adapter that writes rows to an Excel workbook (for HR analysts)."""
+"""Reports as rows, and one adapter that writes rows to an Excel workbook (for HR analysts).
+
+Every text goes in as data, never as a formula (`omstil.lib.sheets`)."""
 
 import io
 from collections.abc import Iterator
@@ -7,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from omstil.lib.sheets import append_row
 
 
 def report_rows(report: dict[str, Any]) -> Iterator[list[object]]:
@@ -77,7 +81,7 @@ def heat_map_rows(report: dict[str, Any]) -> Iterator[list[object]]:
 def _fill(sheet: Any, rows: Iterator[list[object]], freeze: str) -> None:
     """Rows into a sheet, the first one a bold header that stays in view."""
     for number, row in enumerate(rows):
-        sheet.append(row)
+        append_row(sheet, row)
         if number == 0:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)

@@ -165,6 +165,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
+# While a round runs, the counts of who took part that leaders and HR see are refreshed this
+# often, so that a change cannot be tied to one person's submit (docs/disclosure.md).
+OMSTIL_PARTICIPATION_REFRESH_SECONDS = max(0, env_int("OMSTIL_PARTICIPATION_REFRESH_SECONDS", 3600))
 # Processes that make the PDFs of such a zip at once (at a lower priority than the web server):
 # by default one per core this process may use, at most 4 (each holds WeasyPrint, some 60 MB).
 OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", min(4, len(os.sched_getaffinity(0)))))

@@ -20,3 +20,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # Static files straight from the finders (DKFDS in node_modules), as the live-server tests need.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Counts of who took part are read live, so that a test sees the answer it just gave; the
+# hourly refresh has a test of its own.
+OMSTIL_PARTICIPATION_REFRESH_SECONDS = 0

@@ -321,3 +321,41 @@ def test_nested_hides_the_first_by_name_of_equally_small_figures_and_checks_agai
     assert [key for key, figure in nested.items() if figure.suppressed] == [("leader", "B")]
     enclosing = suppress(table, threshold=5)
     assert [key for key, figure in enclosing.items() if figure.suppressed] == [("unit", "U")]
+
+
+# Who took part: the counts of a round page (groups in units, units in the round).
+
+participation_units = st.dictionaries(
+    st.sampled_from("ABCDE"),
+    st.dictionaries(st.integers(0, 6), st.integers(1, 9), min_size=1, max_size=4),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(units=participation_units, threshold=st.integers(3, 6))
+def test_no_shown_participation_count_leaves_a_small_group_by_subtraction(units, threshold):
+    from omstil.lib.disclosure import participation_shown
+
+    keyed = {unit: {(unit, g): n for g, n in groups.items()} for unit, groups in units.items()}
+    shown = participation_shown(keyed, threshold)
+
+    def small(invited: int) -> bool:
+        return 0 < invited < threshold
+
+    for unit, groups in keyed.items():
+        for key, invited in groups.items():
+            assert shown.groups[key] == (invited >= threshold)
+        if shown.units[unit]:
+            hidden = sum(n for key, n in groups.items() if not shown.groups[key])
+            assert not small(hidden)
+            assert sum(groups.values()) >= threshold
+    if shown.total:
+        left = sum(
+            n
+            for unit, groups in keyed.items()
+            if not shown.units[unit]
+            for key, n in groups.items()
+            if not shown.groups[key]
+        )
+        assert not small(left)

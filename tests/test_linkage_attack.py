@@ -27,11 +27,11 @@ from omstil.responses.questionnaire import build_pages
 from omstil.responses.services import save_page
 from omstil.rounds import tokens
 from omstil.rounds.models import EvaluatedLeader, Invitation, Participation, Round
+from omstil.rounds.participation import round_status
 from omstil.rounds.services import (
     RoundSetup,
     create_round,
     open_round,
-    round_status,
     send_due_reminders,
 )
 from omstil.rounds.tasks import deliver_round_emails

@@ -54,7 +54,9 @@ def test_hr_creates_opens_reminds_and_closes_a_round(client, fjordby_hr):
     ).update(completed=True)
     detail = client.get(reverse("rounds:detail", args=["fjordby", round_.pk])).content.decode()
     assert "2 af 15 har svaret." in detail
-    assert "2 af 5" in detail
+    # Cecilie's three employees are fewer than the minimum: their count is not shown on its own.
+    assert "Medarbejdere: færre end 5 inviterede" in detail
+    assert "2 af 5" not in detail
     client.post(reverse("rounds:action", args=["fjordby", round_.pk, "remind"]))
     round_.refresh_from_db()
     assert round_.reminders_requested == 1
@@ -97,7 +99,8 @@ def test_a_leader_follows_their_own_response_rate_as_counts(client, fjordby_hr):
     from omstil.rounds.services import open_round
     from tests.rounds_helpers import draft_round
 
-    round_ = draft_round(fjordby_hr.memberships.get().organisation)
+    # Cecilie has three employees: a group as small as the round's minimum is shown.
+    round_ = draft_round(fjordby_hr.memberships.get().organisation, min_group_size=3)
     open_round(round_)
     Invitation.objects.filter(
         pk__in=Invitation.objects.filter(

@@ -10,13 +10,13 @@ from omstil.organisations.models import Person
 from omstil.responses.closing import close_round
 from omstil.rounds import tokens
 from omstil.rounds.models import EvaluatedLeader, Invitation, Round
+from omstil.rounds.participation import round_status
 from omstil.rounds.services import (
     RoundInvalid,
     RoundSetup,
     create_round,
     open_round,
     request_reminder,
-    round_status,
 )
 from omstil.rounds.tasks import deliver_round_emails
 from tests.rounds_helpers import draft_round, kommune, links_in

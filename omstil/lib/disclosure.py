@@ -10,7 +10,9 @@ The rules of the anonymity promise (PRODUCT.md), in one place and without Django
 - no two figures a user can see may differ by such a group either: when a published figure
   minus the published figures nested inside it leaves a remainder of 1 to threshold − 1 valid
   answers, more figures are hidden until the remainder is 0 or large enough (complementary
-  suppression).
+  suppression);
+- how many of a group have taken part is shown only for a group of at least `threshold`
+  invited (`participation`).
 
 Figures form a hierarchy (a *laminar* family): a unit contains its sub-units and its leaders'
 groups, and two figures are either nested or disjoint. For such a family, every set of answers
@@ -24,7 +26,7 @@ the same counts always give the same figures.
 import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SCALE = (1, 2, 3, 4, 5)
 HIDDEN_REASON = "skjult for at beskytte anonymiteten"
@@ -308,3 +310,53 @@ def suppress(table: Table, threshold: int, *, hide: str = "enclosing") -> dict[H
 def show_comments(count: int, threshold: int) -> bool:
     """Comments have their own, higher threshold; below it none of a group's are shown."""
     return count >= threshold
+
+
+def participation(invited: int, completed: int, threshold: int) -> int | None:
+    """How many of a group completed, as it may be shown beside it; None for a group of fewer
+    than `threshold` invited, whose count would tell who took part ("2 af 2")."""
+    return completed if invited >= threshold else None
+
+
+@dataclass(frozen=True)
+class ParticipationShown:
+    """Which counts of who took part a page may show: the groups, the units' rows, the total."""
+
+    groups: dict[Any, bool]
+    units: dict[Any, bool]
+    total: bool
+
+
+def participation_shown[U: Hashable, G: Hashable](
+    units: Mapping[U, Mapping[G, int]], threshold: int, outside: Mapping[G, int] | None = None
+) -> ParticipationShown:
+    """The groups (by key, with how many were invited), each in one unit or `outside` every
+    unit (counted in the total only), and which of their counts may be shown.
+
+    A group's count is shown when it has at least `threshold` invited. A unit's row counts all
+    its groups, so it is shown only when it has at least `threshold` invited and its groups not
+    shown together have none or at least `threshold` (else the row minus the shown groups would
+    be a small group's count). The total likewise, against what the hidden rows leave.
+    """
+    outside = outside or {}
+    groups = {
+        key: invited >= threshold
+        for members in [*units.values(), outside]
+        for key, invited in members.items()
+    }
+
+    def hidden_part(members: Mapping[G, int]) -> int:
+        return sum(invited for key, invited in members.items() if not groups[key])
+
+    def may_show(invited: int, remainder: int) -> bool:
+        return invited >= threshold and (remainder == 0 or remainder >= threshold)
+
+    rows = {
+        unit: may_show(sum(members.values()), hidden_part(members))
+        for unit, members in units.items()
+    }
+    everyone = sum(sum(members.values()) for members in units.values()) + sum(outside.values())
+    left = hidden_part(outside) + sum(
+        hidden_part(members) for unit, members in units.items() if not rows[unit]
+    )
+    return ParticipationShown(groups, rows, may_show(everyone, left))

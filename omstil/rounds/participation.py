@@ -2,15 +2,31 @@
 
 While a round is open the counts are read from the invitations; when it closes they are written
 to `Participation` and the invitations forget who completed (`omstil.responses.closing`).
+
+What leaders and HR see follows two rules (docs/disclosure.md): a group's count of who completed
+is shown only when at least the round's minimum group size were invited
+(`omstil.lib.disclosure.participation`), and while a round is open the counts they see are
+refreshed at most once an hour, so that a change cannot be tied to one person's submit. The
+operator's `omstil round status` reads them live.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from omstil.rounds.models import EvaluatedLeader, Invitation, Participation, Round
+from omstil.lib.disclosure import participation, participation_shown
+from omstil.rounds.models import (
+    COMPETENCE_GROUP,
+    EvaluatedLeader,
+    Invitation,
+    Participation,
+    Round,
+)
 
 
 class GroupCount(NamedTuple):
@@ -22,30 +38,48 @@ class GroupCount(NamedTuple):
     completed: int
 
 
-def group_counts(
-    round_: Round, leaders: Iterable[EvaluatedLeader] | None = None
-) -> list[GroupCount]:
-    """Every (leader, rater group) of the round, or of `leaders` only, with its counts."""
+def _read(round_: Round, ids: list[int] | None) -> list[GroupCount]:
     # A leader belongs to one round: filtered by the leaders alone, SQLite reads their rows
     # through the leader's index instead of every row of the round.
-    ids = None if leaders is None else [leader.pk for leader in leaders]
+    where: dict[str, Any] = {"round": round_} if ids is None else {"leader__in": ids}
     rows: Iterable[tuple[int, str, int, int]]
     if round_.status == Round.Status.CLOSED:
-        closed = Participation.objects.filter(
-            **({"round": round_} if ids is None else {"leader__in": ids})
+        rows = Participation.objects.filter(**where).values_list(
+            "leader_id", "rater_group", "invited", "completed"
         )
-        rows = closed.values_list("leader_id", "rater_group", "invited", "completed")
     else:
-        invitations = Invitation.objects.filter(
-            **({"round": round_} if ids is None else {"leader__in": ids})
-        )
         rows = (
-            invitations.order_by()
+            Invitation.objects.filter(**where)
+            .order_by()
             .values("leader_id", "rater_group")
             .annotate(invited=Count("pk"), done=Count("pk", filter=Q(completed=True)))
             .values_list("leader_id", "rater_group", "invited", "done")
         )
     return [GroupCount(*row) for row in rows]
+
+
+def group_counts(
+    round_: Round, leaders: Iterable[EvaluatedLeader] | None = None, *, live: bool = False
+) -> list[GroupCount]:
+    """Every (leader, rater group) of the round, or of `leaders` only, with its counts.
+
+    For an open round, unless `live`, the counts as they stood at the round's last hourly
+    snapshot.
+    """
+    ids = None if leaders is None else [leader.pk for leader in leaders]
+    every = settings.OMSTIL_PARTICIPATION_REFRESH_SECONDS
+    if live or round_.status != Round.Status.OPEN or not every:
+        return _read(round_, ids)
+    period = int(timezone.now().timestamp()) // every
+    key = f"omstil:participation:{round_.pk}:{period}"
+    snapshot: list[GroupCount] | None = cache.get(key)
+    if snapshot is None:
+        snapshot = _read(round_, None)
+        cache.set(key, snapshot, every)
+    if ids is None:
+        return snapshot
+    wanted = set(ids)
+    return [row for row in snapshot if row.leader_id in wanted]
 
 
 def by_rater_group(counts: Iterable[GroupCount]) -> dict[str, dict[str, int]]:
@@ -55,6 +89,146 @@ def by_rater_group(counts: Iterable[GroupCount]) -> dict[str, dict[str, int]]:
         rates[count.rater_group]["invited"] += count.invited
         rates[count.rater_group]["completed"] += count.completed
     return dict(rates)
+
+
+def shown(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+    """A group's counts as leaders and HR may see them: `completed` None for a small group."""
+    return {
+        "invited": counts["invited"],
+        "completed": participation(counts["invited"], counts["completed"], minimum),
+    }
+
+
+def shown_by_rater_group(
+    counts: Iterable[GroupCount], minimum: int
+) -> dict[str, dict[str, int | None]]:
+    """`by_rater_group`, each group as it may be shown (`shown`)."""
+    return {group: shown(rate, minimum) for group, rate in by_rater_group(counts).items()}
+
+
+def round_status(round_: Round, *, live: bool = True) -> dict[str, Any]:
+    """Counts only: invited and completed, in all and per evaluated leader and unit.
+
+    The operator's view (`omstil round status`): live and unsuppressed. What HR's page shows is
+    `round_overview`.
+    """
+    leaders = {
+        leader.pk: leader
+        for leader in EvaluatedLeader.objects.filter(round=round_).only("employee_id", "unit_path")
+    }
+    by_leader: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
+    invited = completed = 0
+    for count in group_counts(round_, live=live):
+        leader = leaders[count.leader_id]
+        invited += count.invited
+        completed += count.completed
+        for row in (by_leader[leader.employee_id], by_unit[leader.unit_path]):
+            row["invited"] += count.invited
+            row["completed"] += count.completed
+    return {
+        "round": round_.pk,
+        "status": round_.status,
+        "invited": invited,
+        "completed": completed,
+        "by_leader": [
+            {"leader": leader_id, **counts} for leader_id, counts in sorted(by_leader.items())
+        ],
+        "by_unit": [{"unit": path, **counts} for path, counts in sorted(by_unit.items())],
+    }
+
+
+# The anonymous groups, whose counts HR's round page shows per leader, per unit and in all. The
+# self and superior groups are named in every report and have one invitee each: the page shows
+# them only added up over all leaders.
+ANONYMOUS_GROUPS = ("employee", "peer", COMPETENCE_GROUP)
+NAMED_GROUPS = ("self", "superior")
+
+
+def round_overview(round_: Round) -> dict[str, Any]:
+    """What HR's round page shows of who took part: at most hourly fresh while the round runs,
+    and no count that is, or can be worked out to be, a group of fewer than the minimum invited
+    (`omstil.lib.disclosure.participation_shown`)."""
+    minimum = round_.min_group_size
+    leaders = {leader.pk: leader for leader in EvaluatedLeader.objects.filter(round=round_)}
+    counts = group_counts(round_)
+    anonymous = [count for count in counts if count.rater_group in ANONYMOUS_GROUPS]
+    units: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
+    for count in anonymous:
+        units[leaders[count.leader_id].unit_path][(count.leader_id, count.rater_group)] = (
+            count.invited
+        )
+    named = by_rater_group(count for count in counts if count.rater_group in NAMED_GROUPS)
+    decided = participation_shown(
+        units, minimum, {(0, group): rate["invited"] for group, rate in named.items()}
+    )
+
+    def added(rows: Iterable[GroupCount], show: bool) -> dict[str, int | None]:
+        rows = list(rows)
+        done = sum(row.completed for row in rows)
+        return {"invited": sum(row.invited for row in rows), "completed": done if show else None}
+
+    per_leader: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for count in sorted(anonymous, key=lambda row: ANONYMOUS_GROUPS.index(row.rater_group)):
+        shown_group = decided.groups[(count.leader_id, count.rater_group)]
+        per_leader[count.leader_id].append(
+            {"group": count.rater_group, **added([count], shown_group)}
+        )
+    return {
+        "total": added(counts, decided.total),
+        "leaders": [
+            {"name": leaders[leader_id].name, "groups": groups}
+            for leader_id, groups in sorted(
+                per_leader.items(), key=lambda row: leaders[row[0]].name
+            )
+        ],
+        "units": [
+            {
+                "unit": path,
+                **added(
+                    (row for row in anonymous if leaders[row.leader_id].unit_path == path),
+                    decided.units[path],
+                ),
+            }
+            for path in sorted(units)
+        ],
+        "named": {
+            group: {
+                "invited": rate["invited"],
+                "completed": rate["completed"] if decided.groups[(0, group)] else None,
+            }
+            for group, rate in named.items()
+        },
+    }
+
+
+def rounds_about_leader(email: str) -> list[dict[str, Any]]:
+    """For a leader who logs in: each round that evaluates them, with their own response rate.
+
+    A user is the leader whose e-mail address in the HR file is the one they log in with.
+    """
+    leaders = EvaluatedLeader.objects.filter(person__email__iexact=email).select_related(
+        "round__organisation"
+    )
+    return [
+        {
+            "round": leader.round,
+            "leader": leader,
+            "groups": shown_by_rater_group(
+                group_counts(leader.round, [leader]), leader.round.min_group_size
+            ),
+            # The leader's own self-rating is theirs to know, whatever the size of the group.
+            "answered_self": next(
+                (
+                    count.completed > 0
+                    for count in group_counts(leader.round, [leader])
+                    if count.rater_group == "self"
+                ),
+                None,
+            ),
+        }
+        for leader in leaders.order_by("-round__opens_on")
+    ]
 
 
 def tally(round_: Round) -> list[Participation]:
@@ -67,5 +241,5 @@ def tally(round_: Round) -> list[Participation]:
             invited=count.invited,
             completed=count.completed,
         )
-        for count in group_counts(round_)
+        for count in _read(round_, None)
     ]

@@ -7,7 +7,6 @@ their own competences with an aggregate-only self-assessment instrument (docs/ma
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -29,7 +28,6 @@ from omstil.rounds.models import (
     Round,
     RoundInstrument,
 )
-from omstil.rounds.participation import by_rater_group, group_counts
 
 MAX_THEMES_WITHOUT_WARNING = 4
 DEFAULT_VISIBILITY = {
@@ -538,49 +536,3 @@ def send_due_reminders(today: date | None = None) -> list[int]:
             request_reminder(round_)
             sent.append(round_.pk)
     return sent
-
-
-def round_status(round_: Round) -> dict[str, Any]:
-    """Counts only: invited and completed, in all and per evaluated leader and unit."""
-    leaders = {
-        leader.pk: leader
-        for leader in EvaluatedLeader.objects.filter(round=round_).only("employee_id", "unit_path")
-    }
-    by_leader: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
-    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
-    invited = completed = 0
-    for count in group_counts(round_):
-        leader = leaders[count.leader_id]
-        invited += count.invited
-        completed += count.completed
-        for row in (by_leader[leader.employee_id], by_unit[leader.unit_path]):
-            row["invited"] += count.invited
-            row["completed"] += count.completed
-    return {
-        "round": round_.pk,
-        "status": round_.status,
-        "invited": invited,
-        "completed": completed,
-        "by_leader": [
-            {"leader": leader_id, **counts} for leader_id, counts in sorted(by_leader.items())
-        ],
-        "by_unit": [{"unit": path, **counts} for path, counts in sorted(by_unit.items())],
-    }
-
-
-def rounds_about_leader(email: str) -> list[dict[str, Any]]:
-    """For a leader who logs in: each round that evaluates them, with their own response rate.
-
-    A user is the leader whose e-mail address in the HR file is the one they log in with.
-    """
-    leaders = EvaluatedLeader.objects.filter(person__email__iexact=email).select_related(
-        "round__organisation"
-    )
-    return [
-        {
-            "round": leader.round,
-            "leader": leader,
-            "groups": by_rater_group(group_counts(leader.round, [leader])),
-        }
-        for leader in leaders.order_by("-round__opens_on")
-    ]

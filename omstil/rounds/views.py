@@ -18,12 +18,13 @@ from omstil.rounds import services
 from omstil.rounds.access import get_round_for_admin
 from omstil.rounds.forms import RATER_CHOICES, RoundForm
 from omstil.rounds.models import Round
+from omstil.rounds.participation import round_overview, rounds_about_leader
 
 
 @login_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
     """A leader's own rounds and how many have answered about them, as counts."""
-    rows = services.rounds_about_leader(acting_user(request).email)
+    rows = rounds_about_leader(acting_user(request).email)
     return render(request, "rounds/mine.html", {"rows": rows})
 
 
@@ -77,8 +78,6 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     organisation, round_ = get_round_for_admin(request.user, slug, round_id)
-    status = services.round_status(round_)
-    names = dict(round_.leaders.values_list("employee_id", "name"))
     anonymity = round_.anonymity_text or services.anonymity_text(round_)
     return render(
         request,
@@ -86,11 +85,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         {
             "organisation": organisation,
             "round": round_,
-            "status": status,
-            "leaders": [
-                {**row, "name": names.get(row["leader"], row["leader"])}
-                for row in status["by_leader"]
-            ],
+            "taken_part": round_overview(round_),
             "anonymity": anonymity,
             "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
             "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],

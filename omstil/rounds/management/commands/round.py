@@ -15,6 +15,7 @@ from omstil.organisations.models import Organisation
 from omstil.responses.closing import close_round
 from omstil.rounds import services
 from omstil.rounds.models import Round
+from omstil.rounds.participation import round_status
 
 
 def _date(value: str) -> date:
@@ -158,7 +159,7 @@ class Command(OmstilCommand):
 
     def handle_status(self, **options: Any) -> None:
         round_ = self._round(options["round_id"], options["json"])
-        status = services.round_status(round_)
+        status = round_status(round_)
         if options["json"]:
             self.emit_json(status)
             return

@@ -1,0 +1,105 @@
+"""Who took part is shown only for groups of at least the minimum invited, and at most hourly."""
+
+import io
+import json
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from omstil.lib.disclosure import participation
+from omstil.reports.services import leader_report
+from omstil.rounds.models import Invitation, Round
+from omstil.rounds.services import open_round
+from tests.hrfiles import PEOPLE
+from tests.report_fixtures import MORE
+from tests.rounds_helpers import draft_round, kommune
+
+HIDDEN = "færre end 5 inviterede"
+
+
+@pytest.mark.parametrize(
+    ("invited", "completed", "shown"),
+    [(5, 2, 2), (9, 0, 0), (4, 4, None), (1, 0, None), (0, 0, None)],
+)
+def test_a_count_is_shown_only_for_a_group_of_the_minimum_invited(invited, completed, shown):
+    assert participation(invited, completed, 5) == shown
+
+
+@pytest.fixture
+def running(db) -> Round:
+    """Cecilie has eight employees, Gustav one: the round's minimum is 5."""
+    round_ = draft_round(kommune([*PEOPLE, *MORE]))
+    open_round(round_)
+    return round_
+
+
+def complete(round_: Round, leader: str, count: int) -> None:
+    invitations = Invitation.objects.filter(
+        round=round_, leader__employee_id=leader, rater_group="employee", completed=False
+    )
+    Invitation.objects.filter(pk__in=invitations.values("pk")[:count]).update(completed=True)
+
+
+def round_page(client, hr, round_: Round) -> str:
+    client.force_login(hr(round_.organisation))
+    return client.get(reverse("rounds:detail", args=["fjordby", round_.pk])).content.decode()
+
+
+def test_hr_sees_a_small_groups_count_only_in_the_units_total(client, hr, running):
+    complete(running, "3", 2)
+    complete(running, "7", 1)
+    html = round_page(client, hr, running)
+    assert "Cecilie" in html
+    assert "Medarbejdere: 2 af 8" in html  # Cecilie's eight employees
+    assert f"Medarbejdere: {HIDDEN}" in html  # Gustav's one: not "1 af 1"
+    assert "1 af 1" not in html
+    assert "Fjordby Kommune / Teknik</th><td>1 af 2" not in html  # Gustav and Hanne: 2 invited
+    assert f"Fjordby Kommune / Teknik</th><td>{HIDDEN}" in html
+
+
+def test_a_leader_sees_a_small_groups_count_as_too_few_invited(client, running):
+    from omstil.accounts.services import set_up_user
+    from tests.conftest import PASSWORD
+
+    complete(running, "7", 1)
+    client.force_login(set_up_user("gustav@fjordby.example", PASSWORD))
+    html = client.get(reverse("my_rounds")).content.decode()
+    assert HIDDEN in html
+    assert "1 af 1" not in html
+
+
+def test_counts_change_at_most_once_an_hour_while_the_round_runs(client, hr, running, settings):
+    settings.OMSTIL_PARTICIPATION_REFRESH_SECONDS = 3600
+    now = timezone.now()
+    with mock.patch("omstil.rounds.participation.timezone.now", return_value=now):
+        assert "0 af 8" in round_page(client, hr, running)
+        complete(running, "3", 1)
+        assert "0 af 8" in round_page(client, hr, running)  # not tied to the one submit
+        out = io.StringIO()
+        call_command("round", "status", str(running.pk), "--json", stdout=out)
+        assert json.loads(out.getvalue())["completed"] == 1  # the operator's count is live
+    with mock.patch(
+        "omstil.rounds.participation.timezone.now", return_value=now + timedelta(hours=1)
+    ):
+        assert "1 af 8" in round_page(client, hr, running)
+
+
+def test_a_closed_report_shows_the_count_of_a_small_group_as_too_few_invited(running):
+    from omstil.responses.closing import close_round
+
+    complete(running, "7", 1)
+    complete(running, "3", 3)
+    close_round(running)
+    running.refresh_from_db()
+    assert leader_report(running, "7")["response_rate"]["employee"] == {
+        "invited": 1,
+        "completed": None,
+    }
+    assert leader_report(running, "3")["response_rate"]["employee"] == {
+        "invited": 8,
+        "completed": 3,
+    }

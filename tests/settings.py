@@ -23,3 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 # Counts of who took part are read live, so that a test sees the answer it just gave; the
 # hourly refresh has a test of its own.
 OMSTIL_PARTICIPATION_REFRESH_SECONDS = 0
+# Tests log in with Django's test client, which calls `authenticate` without the request that
+# django-axes needs; the login limit is tested with the production backends in
+# tests/test_login_limit.py.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

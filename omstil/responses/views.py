@@ -3,7 +3,6 @@
 import functools
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from omstil.core.clients import client_address
 from omstil.core.middleware import chosen_language
 from omstil.responses import services
 from omstil.responses.fieldsets import render_fieldsets
@@ -21,21 +21,12 @@ UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
 RATE_WINDOW = 600
 
 
-def _client(request: HttpRequest) -> str:
-    """The client's address; behind a trusted proxy, the one the proxy saw."""
-    if settings.BEHIND_PROXY:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def _rate_limited(request: HttpRequest) -> bool:
-    return int(cache.get(f"omstil:bad-token:{_client(request)}", 0)) >= UNKNOWN_TOKEN_LIMIT
+    return int(cache.get(f"omstil:bad-token:{client_address(request)}", 0)) >= UNKNOWN_TOKEN_LIMIT
 
 
 def _count_unknown(request: HttpRequest) -> None:
-    key = f"omstil:bad-token:{_client(request)}"
+    key = f"omstil:bad-token:{client_address(request)}"
     if cache.add(key, 1, RATE_WINDOW) is False:
         try:
             cache.incr(key)

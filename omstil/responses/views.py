@@ -21,12 +21,16 @@ UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
 RATE_WINDOW = 600
 
 
+def _bad_token_key(request: HttpRequest) -> str:
+    return f"omstil:bad-token:{client_address(request) or 'unknown'}"
+
+
 def _rate_limited(request: HttpRequest) -> bool:
-    return int(cache.get(f"omstil:bad-token:{client_address(request)}", 0)) >= UNKNOWN_TOKEN_LIMIT
+    return int(cache.get(_bad_token_key(request), 0)) >= UNKNOWN_TOKEN_LIMIT
 
 
 def _count_unknown(request: HttpRequest) -> None:
-    key = f"omstil:bad-token:{client_address(request)}"
+    key = _bad_token_key(request)
     if cache.add(key, 1, RATE_WINDOW) is False:
         try:
             cache.incr(key)

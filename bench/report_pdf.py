@@ -333,13 +333,15 @@ def time_archives(round_: Any, counts: list[int]) -> dict[str, Any]:
     from django.conf import settings
 
     from omstil.accounts.services import set_up_user
+    from omstil.organisations.services import add_admin
     from omstil.reports.models import ReportArchive
     from omstil.reports.tasks import build_leader_archive
 
     type(round_).objects.filter(pk=round_.pk).update(
         visibility={**round_.visibility, "org_admins": True}
     )
-    hr = set_up_user("hr@bench.example", "bench-password-0123456789", admin_of=round_.organisation)
+    hr = set_up_user("hr@bench.example", "bench-password-0123456789")
+    add_admin(round_.organisation, hr, actor=None)
     seconds: dict[int, float] = {}
     for count in counts:
         settings.OMSTIL_PDF_PROCESSES = count

@@ -99,6 +99,29 @@ def a_million_columns() -> bytes:
     return b";".join([b"medarbejdernummer", b"navn", b"email", b"enhed"] + [b"x"] * 1_000_000)
 
 
+def styles_bomb() -> bytes:
+    # 40 MB of styles, under the ratio: read whole by openpyxl, so refused by its size.
+    chunk = bytes(range(256)) * 64
+    return _workbook_with("xl/styles.xml", 40 * 1024 * 1024 // len(chunk), chunk)
+
+
+def rows_far_apart() -> bytes:
+    # A header, then a row numbered 999,999: openpyxl would fill every row between.
+    cells = "".join(
+        f'<c r="{column}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for column, name in zip(
+            "ABCD", ["medarbejdernummer", "navn", "email", "enhed"], strict=True
+        )
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{cells}</row>'
+        '<row r="999999"><c r="A999999" t="inlineStr"><is><t>x</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _workbook_with("xl/worksheets/sheet1.xml", 1, sheet.encode())
+
+
 def a_cell_of_40_mb() -> bytes:
     return csv_file() + b'99;"' + b"a" * (40 * 1024 * 1024) + b'";n@x.dk;A\n'
 
@@ -127,7 +150,12 @@ HOSTILE_HR_FILES = {
         lambda: csv_file().decode("utf-8").encode("utf-16"),
         "Filen er hverken en CSV-fil eller et Excel-ark (XLSX).",
     ),
-    "a header of a million columns": (a_million_columns, "Rækken har mere end 100 kolonner."),
+    "a workbook whose styles take 40 MB": (
+        styles_bomb,
+        "Excel-arket har en del, der er unormalt stor.",
+    ),
+    "a sheet that jumps to row 999,999": (rows_far_apart, "Filen har mere end 300.000 rækker."),
+    "a header of a million columns": (a_million_columns, "Rækken har mere end 50 kolonner."),
     "a CSV cell of 40 MB": (a_cell_of_40_mb, "Et felt i rækken er længere end 10.000 tegn."),
     "a workbook cell of 100 MB": (
         a_cell_of_100_mb_in_a_workbook,

@@ -278,9 +278,8 @@ def send_action_reminders(today: date | None = None) -> int:
                 continue
             message = _reminder(action, leader.person)
             transaction.on_commit(functools.partial(send_email.enqueue, [email], *message))
+            _audit("plan.action.reminder", leader, None, action=action.pk)
             sent += 1
-    if sent:
-        audit("plan.reminders", actor=None, sent=sent)
     return sent
 
 

@@ -27,12 +27,15 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 # 200,000 people, takes about a tenth of these.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
+# Every other part but the sheets (which are read as a stream) is read whole: styles, themes.
+MAX_XLSX_OTHER_PART = 10 * 1024 * 1024
 MAX_XLSX_RATIO = 100  # uncompressed ÷ compressed, for members over RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
 MAX_XLSX_MEMBERS = 1000
 # Rows, columns and cells: far above any HR file, far below what would exhaust a worker.
-MAX_RECORDS = 1_000_000
-MAX_COLUMNS = 100
+# openpyxl fills the rows a sheet skips, each to the width read: the product bounds the work.
+MAX_RECORDS = 300_000
+MAX_COLUMNS = 50
 MAX_CELL_CHARACTERS = 10_000
 # What a damaged workbook makes openpyxl and the zip and XML readers under it raise.
 XLSX_FAULTS = (
@@ -263,8 +266,14 @@ def _workbook_problem(archive: zipfile.ZipFile) -> str | None:
     total = 0
     for member in members:
         total += member.file_size
-        if member.filename == "xl/sharedStrings.xml" and member.file_size > MAX_XLSX_SHARED_STRINGS:
-            return _("Excel-arket har for mange tekster.")
+        if member.filename == "xl/sharedStrings.xml":
+            if member.file_size > MAX_XLSX_SHARED_STRINGS:
+                return _("Excel-arket har for mange tekster.")
+        elif (
+            not member.filename.startswith("xl/worksheets/")
+            and member.file_size > MAX_XLSX_OTHER_PART
+        ):
+            return _("Excel-arket har en del, der er unormalt stor.")
         if member.file_size > RATIO_FROM and member.file_size > MAX_XLSX_RATIO * max(
             member.compress_size, 1
         ):

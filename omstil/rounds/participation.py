@@ -221,7 +221,7 @@ def rounds_about_leader(email: str) -> list[dict[str, Any]]:
             "answered_self": next(
                 (
                     count.completed > 0
-                    for count in group_counts(leader.round, [leader])
+                    for count in group_counts(leader.round, [leader], live=True)
                     if count.rater_group == "self"
                 ),
                 None,

@@ -119,8 +119,11 @@ def round_action(request: HttpRequest, slug: str, round_id: int, action: str) ->
                 _("Runden er åbnet. %(count)s invitationer bliver sendt.") % {"count": count},
             )
         elif action == "remind":
-            count = services.request_reminder(round_, actor=actor)
-            messages.success(request, _("%(count)s påmindelser bliver sendt.") % {"count": count})
+            # No count here: a live number of who has not answered would tie a change to a submit.
+            services.request_reminder(round_, actor=actor)
+            messages.success(
+                request, _("Påmindelser bliver sendt til alle, der ikke har svaret endnu.")
+            )
         elif action == "close":
             close_round(round_, actor=actor)
             messages.success(request, _("Runden er lukket. Der kan ikke længere svares."))

@@ -4,7 +4,8 @@ For every closed round, the counts of who took part per leader and rater group a
 `Participation`, and the invitations forget who completed, their reminders and their delivery.
 The responses are written anew, so that on PostgreSQL no row version keeps the language column
 that the previous migration dropped; a VACUUM FULL then rewrites both tables, so the old row
-versions are gone from the table files too.
+versions are gone from the table files too; on SQLite the database file is rewritten by VACUUM
+and its write-ahead log emptied.
 """
 
 from django.db import migrations
@@ -37,11 +38,17 @@ def seal_closed_rounds(apps, schema_editor):
 
 def vacuum(apps, schema_editor):
     connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
-        for model in (apps.get_model("rounds", "Invitation"), apps.get_model("responses", "Response")):
-            cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+        if connection.vendor == "postgresql":
+            for model in (
+                apps.get_model("rounds", "Invitation"),
+                apps.get_model("responses", "Response"),
+            ):
+                cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+        elif connection.vendor == "sqlite":
+            # The whole file is written anew, and the write-ahead log emptied into it.
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class Migration(migrations.Migration):

@@ -588,7 +588,7 @@ def _statement_keys() -> list[str]:
 def test_a_unit_map_shows_families_areas_statements_and_the_response_rate(closed):
     data = unit_map(closed, HJEMMEPLEJEN)
     assert [family["label"] for family in data["families"]] == ["SOSU-assistent", "Øvrige"]
-    assert data["response_rate"] == {"invited": 11, "completed": 11}
+    assert data["response_rate"] == {"invited": 11, "completed": 11, "hidden": None}
     area = data["areas"][0]
     assert area["title"] == "Brug af digitale systemer"
     # Five SOSU-assistenter rated 4 and Dorte 5; "Øvrige": four rated 3, the nurse 2.
@@ -602,7 +602,7 @@ def test_a_unit_map_shows_families_areas_statements_and_the_response_rate(closed
 
 def test_the_top_unit_is_the_organisation_map(closed):
     data = unit_map(closed, TOP)
-    assert data["response_rate"] == {"invited": 35, "completed": 35}
+    assert data["response_rate"] == {"invited": 35, "completed": 35, "hidden": None}
     assert [unit["unit"] for unit in data["sub_units"]] == [SOCIAL, TEKNIK]
     assert data["parent"] is None
 

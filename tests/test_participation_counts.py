@@ -98,8 +98,28 @@ def test_a_closed_report_shows_the_count_of_a_small_group_as_too_few_invited(run
     assert leader_report(running, "7")["response_rate"]["employee"] == {
         "invited": 1,
         "completed": None,
+        "hidden": "few",
     }
     assert leader_report(running, "3")["response_rate"]["employee"] == {
         "invited": 8,
         "completed": 3,
+        "hidden": None,
     }
+
+
+def test_reports_show_no_count_that_subtracts_down_to_a_small_group(running):
+    from omstil.reports.services import unit_report
+    from omstil.responses.closing import close_round
+
+    complete(running, "3", 4)
+    close_round(running)
+    running.refresh_from_db()
+    # Social holds Bo's employee group (Cecilie alone, 1 invited) and Hjemmeplejen (8): the
+    # Social report's count minus Hjemmeplejen's would be Bo's group, so one of them goes.
+    social = unit_report(running, "Fjordby Kommune / Social")["response_rate"]["employee"]
+    home = unit_report(running, "Fjordby Kommune / Social / Hjemmeplejen")["response_rate"][
+        "employee"
+    ]
+    assert social["completed"] is None or home["completed"] is None
+    assert (social["invited"], social["hidden"]) == (10, "derived")  # many, but derivable
+    assert leader_report(running, "3")["response_rate"]["employee"]["completed"] == 4

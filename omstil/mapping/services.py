@@ -16,7 +16,7 @@ from omstil.reports.figures import figure_json
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import COMPETENCE_GROUP, Round, RoundInstrument
-from omstil.rounds.participation import group_counts, shown_by_rater_group
+from omstil.rounds.participation import report_rates
 
 # Suggestions: the areas with the lowest scores, and any area below this score as well.
 SUGGESTED_LOWEST = 2
@@ -146,8 +146,8 @@ def unit_map(
         for area in figures.areas
         for item in area.items
     ]
-    taken_part = shown_by_rater_group(group_counts(round_, teams), round_.min_group_size).get(
-        COMPETENCE_GROUP, {"invited": 0, "completed": 0}
+    taken_part = report_rates(round_, teams, path).get(
+        COMPETENCE_GROUP, {"invited": 0, "completed": 0, "hidden": None}
     )
     children = sorted(
         {

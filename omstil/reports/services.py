@@ -19,7 +19,7 @@ from omstil.reports.figures import RoundFigures, compute, figure_json, leader_ke
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import EvaluatedLeader, Round
-from omstil.rounds.participation import group_counts, shown_by_rater_group
+from omstil.rounds.participation import report_rates
 
 GROUPS = ("employee", "self", "superior")
 
@@ -96,9 +96,7 @@ def leader_report(
             "unit": leader.unit_path,
         },
         "previous_round": previous.pk if previous else None,
-        "response_rate": shown_by_rater_group(
-            group_counts(round_, [leader]), round_.min_group_size
-        ),
+        "response_rate": report_rates(round_, [leader]),
         "items": items,
     }
 
@@ -221,7 +219,7 @@ def unit_report(
         "leaders": len(leaders),
         "named_leaders": access.named,
         "previous_round": previous.pk if before is not None and previous is not None else None,
-        "response_rate": shown_by_rater_group(group_counts(round_, leaders), round_.min_group_size),
+        "response_rate": report_rates(round_, leaders, unit_path),
         "items": items,
         "sub_units": [
             {key: value for key, value in column.items() if key != "cell"} for column in columns

@@ -42,6 +42,9 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
     round_.closed_at = timezone.now()
     round_.token_salt = ""
     round_.lookup_key = ""
+    # The hourly counts of the open round are superseded by `Participation`.
+    round_.participation_snapshot = []
+    round_.participation_taken_at = None
     round_.save()
     audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
 

@@ -45,6 +45,10 @@ class Round(models.Model):
     reminder_dates = models.JSONField(default=list)
     reminders_requested = models.PositiveSmallIntegerField(default=0)
     planned_reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # The counts of who took part as leaders and HR see them while the round runs, taken at most
+    # once per OMSTIL_PARTICIPATION_REFRESH_SECONDS and shared by every server process.
+    participation_snapshot = models.JSONField(default=list, blank=True)
+    participation_taken_at = models.DateTimeField(null=True, blank=True)
     visibility = models.JSONField(default=dict)
     anonymity_text = models.JSONField(default=dict)
     created_by = models.ForeignKey(

@@ -11,15 +11,16 @@ operator's `omstil round status` reads them live.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from omstil.lib.disclosure import participation, participation_shown
+from omstil.lib.disclosure import Counts, Table, participation, participation_shown, suppress
+from omstil.organisations.models import PATH_SEPARATOR
+from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import (
     COMPETENCE_GROUP,
     EvaluatedLeader,
@@ -58,6 +59,25 @@ def _read(round_: Round, ids: list[int] | None) -> list[GroupCount]:
     return [GroupCount(*row) for row in rows]
 
 
+def _snapshot(round_: Round, every: int) -> list[GroupCount]:
+    """The open round's counts as taken in the current period of `every` seconds: the first
+    process to ask in a period takes them, on the round's row, and every process reads those."""
+    now = timezone.now()
+    period = int(now.timestamp()) // every
+    stored, taken_at = Round.objects.values_list(
+        "participation_snapshot", "participation_taken_at"
+    ).get(pk=round_.pk)
+    if taken_at is not None and int(taken_at.timestamp()) // every == period:
+        return [GroupCount(*row) for row in stored]
+    counts = _read(round_, None)
+    won = Round.objects.filter(pk=round_.pk, participation_taken_at=taken_at).update(
+        participation_snapshot=[list(count) for count in counts], participation_taken_at=now
+    )
+    if not won:  # another process took this period's counts a moment earlier: use theirs
+        return _snapshot(round_, every)
+    return counts
+
+
 def group_counts(
     round_: Round, leaders: Iterable[EvaluatedLeader] | None = None, *, live: bool = False
 ) -> list[GroupCount]:
@@ -70,12 +90,7 @@ def group_counts(
     every = settings.OMSTIL_PARTICIPATION_REFRESH_SECONDS
     if live or round_.status != Round.Status.OPEN or not every:
         return _read(round_, ids)
-    period = int(timezone.now().timestamp()) // every
-    key = f"omstil:participation:{round_.pk}:{period}"
-    snapshot: list[GroupCount] | None = cache.get(key)
-    if snapshot is None:
-        snapshot = _read(round_, None)
-        cache.set(key, snapshot, every)
+    snapshot = _snapshot(round_, every)
     if ids is None:
         return snapshot
     wanted = set(ids)
@@ -163,10 +178,14 @@ def round_overview(round_: Round) -> dict[str, Any]:
         units, minimum, {(0, group): rate["invited"] for group, rate in named.items()}
     )
 
-    def added(rows: Iterable[GroupCount], show: bool) -> dict[str, int | None]:
+    def added(rows: Iterable[GroupCount], show: bool) -> dict[str, int | str | None]:
         rows = list(rows)
-        done = sum(row.completed for row in rows)
-        return {"invited": sum(row.invited for row in rows), "completed": done if show else None}
+        invited = sum(row.invited for row in rows)
+        return {
+            "invited": invited,
+            "completed": sum(row.completed for row in rows) if show else None,
+            "hidden": None if show else _hidden_reason(invited, minimum),
+        }
 
     per_leader: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for count in sorted(anonymous, key=lambda row: ANONYMOUS_GROUPS.index(row.rater_group)):
@@ -196,6 +215,9 @@ def round_overview(round_: Round) -> dict[str, Any]:
             group: {
                 "invited": rate["invited"],
                 "completed": rate["completed"] if decided.groups[(0, group)] else None,
+                "hidden": None
+                if decided.groups[(0, group)]
+                else _hidden_reason(rate["invited"], minimum),
             }
             for group, rate in named.items()
         },
@@ -229,6 +251,62 @@ def rounds_about_leader(email: str) -> list[dict[str, Any]]:
         }
         for leader in leaders.order_by("-round__opens_on")
     ]
+
+
+def _hidden_reason(invited: int, minimum: int) -> str:
+    """Why a count is not shown: "few" invited, or "derived": it could be worked out."""
+    return "few" if invited < minimum else "derived"
+
+
+@per_closed_round
+def _closed_decisions(round_: Round) -> dict[str, dict[Hashable, bool]]:
+    """For each rater group, which leaders' and units' counts a closed round's reports show.
+
+    The leaders' groups and the units form a tree; a count is shown when at least the minimum
+    were invited and no shown count minus the shown counts inside it leaves a smaller group
+    (`omstil.lib.disclosure.suppress`, with the invited counted as the group's size).
+    """
+    units_of = dict(EvaluatedLeader.objects.filter(round=round_).values_list("pk", "unit_path"))
+    by_group: dict[str, list[GroupCount]] = defaultdict(list)
+    for count in _read(round_, None):
+        by_group[count.rater_group].append(count)
+    decisions: dict[str, dict[Hashable, bool]] = {}
+    for group, counts in by_group.items():
+        table = Table()
+        totals: dict[str, int] = defaultdict(int)
+        for count in counts:
+            path = units_of[count.leader_id]
+            table.add(
+                ("leader", count.leader_id), Counts((count.invited, 0, 0, 0, 0)), ("unit", path)
+            )
+            parts = path.split(PATH_SEPARATOR)
+            for depth in range(1, len(parts) + 1):
+                totals[PATH_SEPARATOR.join(parts[:depth])] += count.invited
+        for path, invited in totals.items():
+            parent = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:-1])
+            table.add(
+                ("unit", path), Counts((invited, 0, 0, 0, 0)), ("unit", parent) if parent else None
+            )
+        figures = suppress(table, round_.min_group_size, hide="nested")
+        decisions[group] = {key: not figure.suppressed for key, figure in figures.items()}
+    return decisions
+
+
+def report_rates(
+    round_: Round, leaders: list[EvaluatedLeader], unit_path: str | None = None
+) -> dict[str, dict[str, int | str | None]]:
+    """How many were invited and answered, per rater group, as a closed report shows it: of one
+    leader (`leaders` is them alone) or of the unit at `unit_path` with everything below it."""
+    key: Hashable = ("unit", unit_path) if unit_path is not None else ("leader", leaders[0].pk)
+    decisions = _closed_decisions(round_) if round_.status == Round.Status.CLOSED else {}
+    rates: dict[str, dict[str, int | str | None]] = {}
+    for group, rate in by_rater_group(group_counts(round_, leaders)).items():
+        if decisions.get(group, {}).get(key, False):
+            rates[group] = {**rate, "hidden": None}
+        else:
+            reason = _hidden_reason(rate["invited"], round_.min_group_size)
+            rates[group] = {"invited": rate["invited"], "completed": None, "hidden": reason}
+    return rates
 
 
 def tally(round_: Round) -> list[Participation]:

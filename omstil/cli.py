@@ -14,7 +14,7 @@ Instruments (instrumenter)
   instruments list|show|validate|sync   the library of evaluation instruments
 
 Organisations and rounds
-  org import|show|list|delete           people and units from the HR system
+  org import|show|list|delete|role      people and units from the HR system; HR's role
   round create|open|remind|close|status|list|tick
                                         evaluation rounds and competence mappings
   report leader|unit ROUND …            a closed round's report (JSON)

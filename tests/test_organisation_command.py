@@ -1,4 +1,4 @@
-"""`omstil org import|show|list|delete` as the contract describes them."""
+"""`omstil org import|show|list|delete|role` as the contract describes them."""
 
 import io
 import json
@@ -114,3 +114,55 @@ def test_delete_needs_the_slug_repeated(db, capsys, hr_csv):
     call_command("org", "delete", "--org", "fjordby", "--confirm", "fjordby")
     assert not Organisation.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_org_role_makes_an_account_an_administrator_and_takes_it_away(db, capsys, organisation):
+    from omstil.accounts.models import Membership, User
+    from omstil.core.models import AuditEntry
+    from omstil.organisations.access import administers
+
+    code, data = run_json(
+        capsys, "org", "role", "--org", organisation.slug, "Ny.HR@Test.example", "admin"
+    )
+    assert (code, data) == (
+        0,
+        {"ok": True, "org": "aarhus-test", "email": "ny.hr@test.example", "role": "admin"},
+    )
+    user = User.objects.get(email="ny.hr@test.example")
+    assert not user.has_usable_password()  # an account, made now, with no password yet
+    assert administers(user, organisation.pk)
+    code, data = run_json(capsys, "org", "role", "--org", organisation.slug, user.email, "none")
+    assert code == 0
+    assert not Membership.objects.filter(user=user).exists()
+    assert not administers(user, organisation.pk)
+    assert list(AuditEntry.objects.order_by("pk").values_list("event", flat=True)) == [
+        "account.create",
+        "organisation.admin.add",
+        "organisation.admin.remove",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("ikke-en-adresse", "“ikke-en-adresse” er ikke en gyldig e-mailadresse."),
+        ("ingen@test.example", "Der er ingen konto med adressen “ingen@test.example”."),
+    ],
+)
+def test_org_role_refuses_what_it_cannot_do_and_writes_nothing(
+    db, capsys, organisation, email, message
+):
+    from omstil.accounts.models import User
+
+    role = "admin" if "@" not in email else "none"
+    code, data = run_json(capsys, "org", "role", "--org", organisation.slug, email, role)
+    assert (code, data) == (1, {"ok": False, "error": message})
+    assert not User.objects.exists()
+
+
+def test_org_role_with_an_unknown_role_is_wrong_usage(db, organisation):
+    from django.core.management.base import CommandError
+
+    # The console script turns this into exit 2, as every wrong usage.
+    with pytest.raises(CommandError, match="invalid choice: 'leader'"):
+        call_command("org", "role", "--org", organisation.slug, "a@test.example", "leader")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -436,6 +438,58 @@ def add_admin(organisation: Organisation, user: User, *, actor: User | None) -> 
     )
     if created:
         audit("organisation.admin.add", actor=actor, organisation=organisation.slug, user=user.pk)
+
+
+@transaction.atomic
+def remove_admin(organisation: Organisation, user: User, *, actor: User | None) -> None:
+    """Take the administrator role in `organisation` from `user`; nothing changes if they have
+    none. Their account stays, with whatever else it may see."""
+    deleted, _rows = Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ADMIN
+    ).delete()
+    if deleted:
+        audit(
+            "organisation.admin.remove", actor=actor, organisation=organisation.slug, user=user.pk
+        )
+
+
+class RoleRefused(Exception):
+    """The role cannot be set as asked; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+ROLES = ("admin", "none")
+
+
+@transaction.atomic
+def set_role(organisation: Organisation, email: str, role: str, *, actor: User | None) -> User:
+    """Give the holder of `email` the role in `organisation` ("admin": HR; "none": no role).
+
+    An account is made for an address that has none; it has no password until one is set.
+    """
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise RoleRefused(
+            _("“%(email)s” er ikke en gyldig e-mailadresse.") % {"email": email}
+        ) from None
+    if role not in ROLES:
+        raise RoleRefused(_("Ukendt rolle “%(role)s” (brug admin eller none).") % {"role": role})
+    user = User.objects.filter(email__iexact=address).first()
+    if user is None:
+        if role == "none":
+            raise RoleRefused(_("Der er ingen konto med adressen “%(email)s”.") % {"email": email})
+        user = User.objects.create_user(address)
+        audit("account.create", actor=actor, organisation=organisation.slug, user=user.pk)
+    if role == "admin":
+        add_admin(organisation, user, actor=actor)
+    else:
+        remove_admin(organisation, user, actor=actor)
+    return user
 
 
 @dataclass(frozen=True)

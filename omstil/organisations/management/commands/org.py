@@ -1,4 +1,4 @@
-"""`omstil org import|show|list|delete`: organisations and their people from the command line."""
+"""`omstil org import|show|list|delete|role`: organisations, their people and HR's role."""
 
 import sys
 from pathlib import Path
@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from omstil.core.commands import OmstilCommand
 from omstil.organisations.models import Organisation
 from omstil.organisations.services import (
+    ROLES,
     ImportRejected,
+    RoleRefused,
     delete_organisation,
     import_people,
     organisation_json,
+    set_role,
 )
 
 
@@ -43,8 +46,40 @@ class Command(OmstilCommand):
             help="Repeat the slug to confirm without being asked.",
         )
 
+        role = actions.add_parser(
+            "role",
+            help="Make the holder of EMAIL the organisation's administrator (HR), or take it away.",
+        )
+        role.add_argument("--org", required=True, metavar="SLUG")
+        role.add_argument("email", metavar="EMAIL")
+        role.add_argument("role", choices=ROLES, metavar="admin|none")
+        self.add_json_flag(role)
+
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
+
+    def handle_role(self, **options: Any) -> None:
+        organisation = self._organisation(options["org"], options["json"])
+        try:
+            user = set_role(organisation, options["email"], options["role"], actor=None)
+        except RoleRefused as exc:
+            self.reject(
+                [exc.message], {"ok": False, "error": exc.message} if options["json"] else None
+            )
+        if options["json"]:
+            self.emit_json(
+                {"ok": True, "org": organisation.slug, "email": user.email, "role": options["role"]}
+            )
+        elif options["role"] == "admin":
+            self.stdout.write(
+                _("%(email)s er nu administrator for %(name)s.")
+                % {"email": user.email, "name": organisation.name}
+            )
+        else:
+            self.stdout.write(
+                _("%(email)s er ikke længere administrator for %(name)s.")
+                % {"email": user.email, "name": organisation.name}
+            )
 
     def _organisation(self, slug: str, as_json: bool) -> Organisation:
         organisation = Organisation.objects.filter(slug=slug).first()

@@ -189,6 +189,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
+# How long a sign-in link sent by e-mail may be used (once).
+OMSTIL_SIGN_IN_LINK_MINUTES = max(1, env_int("OMSTIL_SIGN_IN_LINK_MINUTES", 30))
 # While a round runs, the counts of who took part that leaders and HR see are refreshed this
 # often, so that a change cannot be tied to one person's submit (docs/disclosure.md).
 OMSTIL_PARTICIPATION_REFRESH_SECONDS = max(0, env_int("OMSTIL_PARTICIPATION_REFRESH_SECONDS", 3600))

@@ -12,6 +12,7 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", include("omstil.site.urls")),
     path("konto/", include("omstil.accounts.urls")),
+    path("konto/", include("omstil.organisations.signin_urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),
     path("organisationer/", include("omstil.rounds.urls")),

@@ -1,0 +1,120 @@
+"""Sign-in links: a person the HR file names signs in with a one-time, short-lived link by e-mail.
+
+Whether the address is known is never told: the page after asking reads the same, and an
+unknown address gets no e-mail. A link holds the account and a token made from the account's
+state (Django's password-reset tokens under a key of their own), so signing in once – which
+sets the time of the last login – spends it; it also expires after `OMSTIL_SIGN_IN_LINK_MINUTES`.
+Requests are limited per address asked for and per client address.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from omstil.accounts.models import User
+from omstil.core.audit import audit
+from omstil.core.tasks import send_email
+from omstil.organisations.models import Person
+
+PER_ADDRESS_ASKED = 5  # links per e-mail address in an hour
+PER_CLIENT = 20  # requests per client address in an hour
+WINDOW = 3600
+
+
+class SignInLinkTokens(PasswordResetTokenGenerator):
+    """Tokens for sign-in links: spent by signing in, and short-lived."""
+
+    key_salt = "omstil.organisations.signin.SignInLinkTokens"
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if user is None or not token or not super().check_token(user, token):
+            return False
+        made = base36_to_int(token.split("-")[0])
+        return self._num_seconds(self._now()) - made <= settings.OMSTIL_SIGN_IN_LINK_MINUTES * 60
+
+
+tokens = SignInLinkTokens()
+
+
+def _counted(key: str, limit: int) -> bool:
+    """Count one more request under `key`; False once `limit` is passed within the window."""
+    if cache.add(key, 1, WINDOW):
+        return True
+    try:
+        return int(cache.incr(key)) <= limit
+    except ValueError:
+        cache.set(key, 1, WINDOW)
+        return True
+
+
+def named_person(email: str) -> Person | None:
+    """An active person with this e-mail address in some organisation's HR file."""
+    return (
+        Person.objects.filter(email__iexact=email.strip(), active=True)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+
+
+def link_for(user: User) -> str:
+    """The one-time sign-in link for `user`, under `OMSTIL_BASE_URL`."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return settings.BASE_URL + reverse(
+        "signin:link", kwargs={"uid": uid, "token": tokens.make_token(user)}
+    )
+
+
+@transaction.atomic
+def request_link(email: str, client: str | None) -> bool:
+    """Send a sign-in link to `email` if the HR file names it; whether one was sent (for tests
+    and the audit trail only: the asker is told the same either way)."""
+    address = email.strip().lower()
+    allowed = _counted(f"omstil:signin:client:{client or 'unknown'}", PER_CLIENT) and _counted(
+        f"omstil:signin:email:{address}", PER_ADDRESS_ASKED
+    )
+    person = named_person(address) if allowed else None
+    if person is None:
+        return False
+    user = User.objects.filter(email__iexact=address).first()
+    if user is None:
+        # The account is made the first time the person asks: the HR file names them.
+        user = User.objects.create_user(address, name=person.name, language=person.language)
+        audit("account.create", actor=None, organisation=person.organisation.slug, user=user.pk)
+    if not user.is_active:
+        return False
+    language = person.language if person.language in ("da", "en") else "da"
+    with translation.override(language):
+        subject = _("Dit link til at logge ind på Omstil")
+        text = render_to_string(
+            "organisations/email/sign_in.txt",
+            {
+                "name": person.name,
+                "url": link_for(user),
+                "minutes": settings.OMSTIL_SIGN_IN_LINK_MINUTES,
+            },
+        )
+    transaction.on_commit(functools.partial(send_email.enqueue, [user.email], subject, text))
+    audit("account.sign_in_link", actor=None, organisation=person.organisation.slug, user=user.pk)
+    return True
+
+
+def user_of_link(uid: str, token: str) -> User | None:
+    """The account a link signs in, while the link is unspent and its person still named."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not tokens.check_token(user, token) or named_person(user.email) is None:
+        return None
+    return user

@@ -26,7 +26,8 @@ def no_earlier_requests():
 
 
 @pytest.fixture
-def named(db, settings):
+def named(transactional_db, settings):
+    # transactional: `omstil worker --burst` sends the e-mail, and closes its connection after.
     settings.BASE_URL = "http://testserver-omstil.example"
     kommune()
     return "cecilie@fjordby.example"

@@ -1,8 +1,9 @@
-"""Who is asking: the client's address, the one thing every rate limit counts by."""
+"""Who is asking and how often: the client's address, and the counter every rate limit keeps."""
 
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -21,3 +22,14 @@ def client_address(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+def count_request(key: str, window: int) -> int:
+    """Count one more request under `key` in a window of `window` seconds; how many there are."""
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, window)
+        return 1

@@ -9,7 +9,6 @@ string cell; in CSV such a text gets a leading apostrophe, as OWASP recommends f
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
@@ -41,8 +40,3 @@ def append_row(sheet: Worksheet, row: Sequence[object]) -> None:
     for cell, value in zip(sheet[sheet.max_row], row, strict=False):
         if isinstance(value, str):
             cell.data_type = "s"
-
-
-def cell_values(sheet: Worksheet) -> list[list[Any]]:
-    """What a sheet holds, row by row (for tests and checks)."""
-    return [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -187,14 +187,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise TooLarge(
-                    Problem(
-                        line,
-                        None,
-                        _("Et felt i rækken er længere end %(count)s tegn.")
-                        % {"count": number_format(MAX_CELL_CHARACTERS, force_grouping=True)},
-                    )
-                ) from None
+                raise _cell_too_long(line) from None
             raise CSVRowError(line) from None
         yield line, [cell.strip() for cell in cells]
         line = reader.line_num + 1
@@ -214,6 +207,17 @@ class TooLarge(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+def _cell_too_long(line: int) -> TooLarge:
+    return TooLarge(
+        Problem(
+            line,
+            None,
+            _("Et felt i rækken er længere end %(count)s tegn.")
+            % {"count": number_format(MAX_CELL_CHARACTERS, force_grouping=True)},
+        )
+    )
 
 
 def _within_limits(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
@@ -237,14 +241,7 @@ def _within_limits(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[i
                 )
             )
         if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
-            raise TooLarge(
-                Problem(
-                    line,
-                    None,
-                    _("Et felt i rækken er længere end %(count)s tegn.")
-                    % {"count": number_format(MAX_CELL_CHARACTERS, force_grouping=True)},
-                )
-            )
+            raise _cell_too_long(line)
         yield line, cells[:MAX_COLUMNS]
 
 

@@ -11,7 +11,6 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
 from omstil.core.audit import audit
+from omstil.core.clients import count_request
 from omstil.core.tasks import send_email
 from omstil.organisations.models import Person
 
@@ -43,17 +43,6 @@ class SignInLinkTokens(PasswordResetTokenGenerator):
 
 
 tokens = SignInLinkTokens()
-
-
-def _counted(key: str, limit: int) -> bool:
-    """Count one more request under `key`; False once `limit` is passed within the window."""
-    if cache.add(key, 1, WINDOW):
-        return True
-    try:
-        return int(cache.incr(key)) <= limit
-    except ValueError:
-        cache.set(key, 1, WINDOW)
-        return True
 
 
 def named_person(email: str) -> Person | None:
@@ -79,8 +68,10 @@ def request_link(email: str, client: str | None) -> bool:
     """Send a sign-in link to `email` if the HR file names it; whether one was sent (for tests
     and the audit trail only: the asker is told the same either way)."""
     address = email.strip().lower()
-    allowed = _counted(f"omstil:signin:client:{client or 'unknown'}", PER_CLIENT) and _counted(
-        f"omstil:signin:email:{address}", PER_ADDRESS_ASKED
+    allowed = count_request(
+        f"omstil:signin:client:{client or 'unknown'}", WINDOW
+    ) <= PER_CLIENT and count_request(f"omstil:signin:email:{address}", WINDOW) <= (
+        PER_ADDRESS_ASKED
     )
     person = named_person(address) if allowed else None
     if person is None:

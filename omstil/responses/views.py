@@ -10,7 +10,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from omstil.core.clients import client_address
+from omstil.core.clients import client_address, count_request
 from omstil.core.middleware import chosen_language
 from omstil.responses import services
 from omstil.responses.fieldsets import render_fieldsets
@@ -30,12 +30,7 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 
 def _count_unknown(request: HttpRequest) -> None:
-    key = _bad_token_key(request)
-    if cache.add(key, 1, RATE_WINDOW) is False:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW)
+    count_request(_bad_token_key(request), RATE_WINDOW)
 
 
 def _language(request: HttpRequest, invitation: Invitation) -> str:

@@ -106,22 +106,24 @@ def by_rater_group(counts: Iterable[GroupCount]) -> dict[str, dict[str, int]]:
     return dict(rates)
 
 
-def shown(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+def shown(counts: dict[str, int], minimum: int) -> dict[str, int | str | None]:
     """A group's counts as leaders and HR may see them: `completed` None for a small group."""
+    completed = participation(counts["invited"], counts["completed"], minimum)
     return {
         "invited": counts["invited"],
-        "completed": participation(counts["invited"], counts["completed"], minimum),
+        "completed": completed,
+        "hidden": None if completed is not None else "few",
     }
 
 
 def shown_by_rater_group(
     counts: Iterable[GroupCount], minimum: int
-) -> dict[str, dict[str, int | None]]:
+) -> dict[str, dict[str, int | str | None]]:
     """`by_rater_group`, each group as it may be shown (`shown`)."""
     return {group: shown(rate, minimum) for group, rate in by_rater_group(counts).items()}
 
 
-def round_status(round_: Round, *, live: bool = True) -> dict[str, Any]:
+def round_status(round_: Round) -> dict[str, Any]:
     """Counts only: invited and completed, in all and per evaluated leader and unit.
 
     The operator's view (`omstil round status`): live and unsuppressed. What HR's page shows is
@@ -134,7 +136,7 @@ def round_status(round_: Round, *, live: bool = True) -> dict[str, Any]:
     by_leader: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
     by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"invited": 0, "completed": 0})
     invited = completed = 0
-    for count in group_counts(round_, live=live):
+    for count in group_counts(round_, live=True):
         leader = leaders[count.leader_id]
         invited += count.invited
         completed += count.completed
@@ -169,10 +171,11 @@ def round_overview(round_: Round) -> dict[str, Any]:
     counts = group_counts(round_)
     anonymous = [count for count in counts if count.rater_group in ANONYMOUS_GROUPS]
     units: dict[str, dict[tuple[int, str], int]] = defaultdict(dict)
+    rows_of: dict[str, list[GroupCount]] = defaultdict(list)
     for count in anonymous:
-        units[leaders[count.leader_id].unit_path][(count.leader_id, count.rater_group)] = (
-            count.invited
-        )
+        path = leaders[count.leader_id].unit_path
+        units[path][(count.leader_id, count.rater_group)] = count.invited
+        rows_of[path].append(count)
     named = by_rater_group(count for count in counts if count.rater_group in NAMED_GROUPS)
     decided = participation_shown(
         units, minimum, {(0, group): rate["invited"] for group, rate in named.items()}
@@ -204,23 +207,12 @@ def round_overview(round_: Round) -> dict[str, Any]:
         "units": [
             {
                 "unit": path,
-                **added(
-                    (row for row in anonymous if leaders[row.leader_id].unit_path == path),
-                    decided.units[path],
-                ),
+                **added(rows_of[path], decided.units[path]),
             }
             for path in sorted(units)
         ],
-        "named": {
-            group: {
-                "invited": rate["invited"],
-                "completed": rate["completed"] if decided.groups[(0, group)] else None,
-                "hidden": None
-                if decided.groups[(0, group)]
-                else _hidden_reason(rate["invited"], minimum),
-            }
-            for group, rate in named.items()
-        },
+        # Outside every unit, each summed over all leaders: shown by the group rule alone.
+        "named": {group: shown(rate, minimum) for group, rate in named.items()},
     }
 
 

@@ -155,7 +155,7 @@ def test_the_superior_sees_the_plan_and_comments_but_cannot_change_it(client, cl
     assert client.get(url("plan", closed)).status_code == 200
     response = client.post(url("plan_comment", closed), {"text": "Godt valg. Lad os tale om det."})
     assert response.status_code == 302
-    assert PlanComment.objects.get().author_name == "bo@fjordby.example"
+    assert PlanComment.objects.get().author_name == "Bo Socialchef"
     assert client.post(url("plan_focus", closed), {"items": [KEYS[1]]}).status_code == 404
     assert list(Focus.objects.values_list("item_key", flat=True)) == [KEYS[0]]
 

@@ -247,7 +247,7 @@ def test_the_leader_report_page_costs_a_fixed_number_of_queries(
     url = reverse("reports:leader", args=[closed.pk, "3"])
     client.get(url)  # the round's figures are computed once, then reused
     # The session and user, the leader and round, the policy, the plan panel and the audit row.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 
 

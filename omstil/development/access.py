@@ -30,11 +30,11 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
         return None
     if round_.is_mapping:
         return None  # a mapping evaluates nobody, so there is no plan to make from it
-    if leader.email and leader.employee_id in own_leader_ids(user, [leader]):
+    if leader.employee_id in own_leader_ids(user, [leader]):
         return Role.OWNER
     if round_.visibility.get("superior"):
         leaders = list(EvaluatedLeader.objects.filter(round=round_))
-        if leader.employee_id in leaders_below(user, leaders):
+        if leader.employee_id in leaders_below(user, round_, leaders):
             return Role.SUPERIOR
     return None
 

@@ -18,6 +18,14 @@ class Organisation(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(50)],
         help_text=_("Standard for nye evalueringer; aldrig under 3."),
     )
+    accounts_for_everyone = models.BooleanField(
+        _("konti til alle medarbejdere"),
+        default=False,
+        help_text=_(
+            "Ledere kan altid logge ind. Slå til, hvis også medarbejdere uden lederansvar skal "
+            "kunne logge ind, fx til kompetencekortlægningen."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,6 +86,17 @@ class Person(models.Model):
     nearest_leader_employee_id = models.CharField(_("nærmeste leder"), max_length=64, blank=True)
     job_family = models.CharField(_("faggruppe"), max_length=200, blank=True)
     language = models.CharField(_("sprog"), max_length=2, default="da")
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("konto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        help_text=_(
+            "Kontoen, personen logger ind med; én konto kan være person i flere organisationer."
+        ),
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -139,3 +158,38 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.file_name}"
+
+
+class SingleSignOn(models.Model):
+    """An organisation's own login (OpenID Connect): its provider, and how people are matched.
+
+    The provider's endpoints are discovered from the issuer when the configuration is set. The
+    client secret is kept encrypted (`omstil.organisations.sso`), and no page shows it again.
+    """
+
+    class Claim(models.TextChoices):
+        EMAIL = "email", _("e-mailadresse")
+        EMPLOYEE_ID = "employee_id", _("medarbejdernummer")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    issuer = models.URLField(_("udsteder"), max_length=500)
+    client_id = models.CharField(_("klient-id"), max_length=255)
+    client_secret_encrypted = models.TextField()
+    claim = models.CharField(
+        _("genkendes på"), max_length=20, choices=Claim.choices, default=Claim.EMAIL
+    )
+    authorization_endpoint = models.URLField(max_length=500)
+    token_endpoint = models.URLField(max_length=500)
+    userinfo_endpoint = models.URLField(max_length=500, blank=True)
+    jwks_uri = models.URLField(max_length=500, blank=True)
+    signing_algorithm = models.CharField(max_length=10, default="RS256")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisationens login")
+        verbose_name_plural = _("organisationers login")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.issuer})"

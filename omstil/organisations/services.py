@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from omstil.accounts.models import Membership, User
 from omstil.core.audit import audit
+from omstil.organisations.accounts import AccountChanges, sync_accounts
 from omstil.organisations.hrfile import HRFile, PersonRow, Problem, read_hr_file
 from omstil.organisations.models import (
     PATH_SEPARATOR,
@@ -67,6 +68,7 @@ class ImportPlan:
     people_to_create: list[Person] = field(default_factory=list)
     people_to_update: list[Person] = field(default_factory=list)
     people_to_deactivate: list[int] = field(default_factory=list)
+    accounts: AccountChanges = field(default_factory=AccountChanges)
     unit_of: dict[str, str] = field(default_factory=dict)  # employee id → unit path
 
     @property
@@ -343,6 +345,7 @@ def import_people(
             organisation.name = name
             organisation.save(update_fields=["name"])
         _apply(organisation, plan)
+        plan.accounts = sync_accounts(organisation, actor=actor)
         OrganisationImport.objects.create(
             organisation=organisation,
             imported_by=actor,
@@ -357,6 +360,7 @@ def import_people(
             organisation=organisation.slug,
             file_name=file_name[:255],
             **plan.counts(),
+            **plan.accounts.as_dict(),
         )
     return plan
 

@@ -23,6 +23,7 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.clients import count_request
 from omstil.core.tasks import send_email
+from omstil.organisations.accounts import account_for, may_sign_in
 from omstil.organisations.models import Person
 
 PER_ADDRESS_ASKED = 5  # links per e-mail address in an hour
@@ -46,13 +47,15 @@ tokens = SignInLinkTokens()
 
 
 def named_person(email: str) -> Person | None:
-    """An active person with this e-mail address in some organisation's HR file."""
-    return (
+    """An active person with this e-mail address in some organisation's HR file, who may sign
+    in (`omstil/organisations/accounts.py`); the first of them when several organisations
+    name the same address."""
+    people = (
         Person.objects.filter(email__iexact=email.strip(), active=True)
         .select_related("organisation")
         .order_by("pk")
-        .first()
     )
+    return next((person for person in people if may_sign_in(person)), None)
 
 
 def link_for(user: User) -> str:
@@ -74,14 +77,8 @@ def request_link(email: str, client: str | None) -> bool:
         PER_ADDRESS_ASKED
     )
     person = named_person(address) if allowed else None
-    if person is None:
-        return False
-    user = User.objects.filter(email__iexact=address).first()
-    if user is None:
-        # The account is made the first time the person asks: the HR file names them.
-        user = User.objects.create_user(address, name=person.name, language=person.language)
-        audit("account.create", actor=None, organisation=person.organisation.slug, user=user.pk)
-    if not user.is_active:
+    user = account_for(person) if person is not None else None
+    if person is None or user is None:
         return False
     language = person.language if person.language in ("da", "en") else "da"
     with translation.override(language):
@@ -106,6 +103,8 @@ def user_of_link(uid: str, token: str) -> User | None:
     except (ValueError, TypeError, OverflowError):
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not tokens.check_token(user, token) or named_person(user.email) is None:
+    if user is None or not tokens.check_token(user, token):
+        return None
+    if not any(may_sign_in(person) for person in user.people.filter(active=True)):
         return None
     return user

@@ -49,7 +49,7 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
     if policy.get("leader", True):
         visible |= own_leader_ids(user, leaders)
     if policy.get("superior"):
-        visible |= leaders_below(user, leaders)
+        visible |= leaders_below(user, round_, leaders)
     return visible
 
 

@@ -1,30 +1,48 @@
 """Who is whose leader, as frozen with the round: the reporting lines every access check reads.
 
 When a round opens, each evaluated leader (or, in a mapping, each team's nearest leader) is
-copied with their superior and both e-mail addresses (`EvaluatedLeader`). Reports, plans,
-dialogue and mapping all decide who is who from these copies, never from a later HR file, so a
-report's readers do not change when the organisation does.
+copied with their superior (`EvaluatedLeader`). Reports, plans, dialogue and mapping all decide
+who is who from these copies, never from a later HR file, so a report's readers do not change
+when the organisation does. A user is the people their account is tied to
+(`omstil/organisations/accounts.py`) while those people are active: by organisation and
+employee id, never by an e-mail address.
 """
 
 from omstil.accounts.models import User
-from omstil.organisations.models import PATH_SEPARATOR
+from omstil.organisations.models import PATH_SEPARATOR, Person
 from omstil.rounds.models import EvaluatedLeader, Round
 
 
+def people_of(user: User) -> dict[int, tuple[int, str]]:
+    """The active people `user` is: person id to (organisation id, employee id).
+
+    Read once per user object, so once per request: a request's checks all see the same.
+    """
+    cached: dict[int, tuple[int, str]] | None = getattr(user, "_omstil_people", None)
+    if cached is None:
+        cached = {
+            pk: (organisation_id, employee_id)
+            for pk, organisation_id, employee_id in Person.objects.filter(
+                user=user, active=True
+            ).values_list("pk", "organisation_id", "employee_id")
+        }
+        user._omstil_people = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def own_leader_ids(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
-    """The evaluated leaders who are `user` (by the e-mail frozen with the round)."""
-    email = user.email.lower()
-    return {leader.employee_id for leader in leaders if leader.email.lower() == email}
+    """The evaluated leaders who are `user`."""
+    mine = people_of(user)
+    return {leader.employee_id for leader in leaders if leader.person_id in mine}
 
 
-def leaders_below(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
-    """The evaluated leaders with `user` in their superior chain, as frozen with the round."""
-    email = user.email.lower()
-    me = own_leader_ids(user, leaders)
-    me |= {
-        leader.superior_employee_id
-        for leader in leaders
-        if leader.superior_email and leader.superior_email.lower() == email
+def leaders_below(user: User, round_: Round, leaders: list[EvaluatedLeader]) -> set[str]:
+    """The evaluated leaders of `round_` with `user` in their superior chain, as frozen with
+    the round."""
+    me = {
+        employee_id
+        for organisation_id, employee_id in people_of(user).values()
+        if organisation_id == round_.organisation_id
     }
     by_id = {leader.employee_id: leader for leader in leaders}
     found: set[str] = set()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from omstil.accounts.models import User
 from omstil.lib.disclosure import Counts, Table, participation, participation_shown, suppress
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.rounds.caching import per_closed_round
@@ -216,12 +217,12 @@ def round_overview(round_: Round) -> dict[str, Any]:
     }
 
 
-def rounds_about_leader(email: str) -> list[dict[str, Any]]:
+def rounds_about_leader(user: User) -> list[dict[str, Any]]:
     """For a leader who logs in: each round that evaluates them, with their own response rate.
 
-    A user is the leader whose e-mail address in the HR file is the one they log in with.
+    A user is the leader whose active person in the HR file their account is tied to.
     """
-    leaders = EvaluatedLeader.objects.filter(person__email__iexact=email).select_related(
+    leaders = EvaluatedLeader.objects.filter(person__user=user, person__active=True).select_related(
         "round__organisation"
     )
     return [

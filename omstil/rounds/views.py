@@ -24,7 +24,7 @@ from omstil.rounds.participation import round_overview, rounds_about_leader
 @login_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
     """A leader's own rounds and how many have answered about them, as counts."""
-    rows = rounds_about_leader(acting_user(request).email)
+    rows = rounds_about_leader(acting_user(request))
     return render(request, "rounds/mine.html", {"rows": rows})
 
 

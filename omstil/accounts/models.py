@@ -72,6 +72,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         ADMIN = "admin", _("Organisationsadministrator")
+        READER = "reader", _("HR-læser")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(

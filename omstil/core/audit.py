@@ -51,3 +51,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return str(value)
+
+
+def last_entry(event: str, **fields: Any) -> AuditEntry | None:
+    """The latest entry of `event` whose fields hold these values, if any."""
+    lookups = {f"fields__{name}": value for name, value in fields.items()}
+    return AuditEntry.objects.filter(event=event, **lookups).order_by("-at", "-pk").first()

@@ -39,3 +39,26 @@ def require_system_admin(user: AbstractBaseUser | AnonymousUser) -> None:
     """Raise PermissionDenied unless `user` is a system administrator."""
     if not (isinstance(user, User) and user.is_system_admin):
         raise PermissionDenied
+
+
+def reads_unit_reports(user: AbstractBaseUser | AnonymousUser, organisation_id: int) -> bool:
+    """Whether `user` may read the organisation's pooled unit reports: its administrators
+    (HR) and its HR readers, who see those and nothing else."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_system_admin:
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organisation_id=organisation_id,
+        role__in=[Membership.Role.ADMIN, Membership.Role.READER],
+    ).exists()
+
+
+def read_organisations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
+    """The organisations whose pooled unit reports `user` reads as HR reader (not as admin)."""
+    if not isinstance(user, User) or not user.is_active:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.READER
+    ).distinct()

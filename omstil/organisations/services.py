@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from omstil.accounts.models import Membership, User
 from omstil.core.audit import audit
-from omstil.organisations.accounts import AccountChanges, sync_accounts
+from omstil.organisations.accounts import AccountChanges, superiors_of, sync_accounts
 from omstil.organisations.hrfile import HRFile, PersonRow, Problem, read_hr_file
 from omstil.organisations.models import (
     PATH_SEPARATOR,
@@ -434,27 +434,37 @@ def create_organisation(
     return organisation
 
 
+def _grant(organisation: Organisation, user: User, role: str, *, actor: User | None) -> bool:
+    _membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if created:
+        audit(f"organisation.{role}.add", actor=actor, organisation=organisation.slug, user=user.pk)
+    return created
+
+
+def _revoke(organisation: Organisation, user: User, role: str, *, actor: User | None) -> bool:
+    deleted, _rows = Membership.objects.filter(
+        user=user, organisation=organisation, role=role
+    ).delete()
+    if deleted:
+        audit(
+            f"organisation.{role}.remove", actor=actor, organisation=organisation.slug, user=user.pk
+        )
+    return bool(deleted)
+
+
 @transaction.atomic
 def add_admin(organisation: Organisation, user: User, *, actor: User | None) -> None:
     """Make `user` an administrator (HR) of `organisation`; nothing changes if they are one."""
-    _membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Membership.Role.ADMIN
-    )
-    if created:
-        audit("organisation.admin.add", actor=actor, organisation=organisation.slug, user=user.pk)
+    _grant(organisation, user, Membership.Role.ADMIN, actor=actor)
 
 
 @transaction.atomic
 def remove_admin(organisation: Organisation, user: User, *, actor: User | None) -> None:
     """Take the administrator role in `organisation` from `user`; nothing changes if they have
     none. Their account stays, with whatever else it may see."""
-    deleted, _rows = Membership.objects.filter(
-        user=user, organisation=organisation, role=Membership.Role.ADMIN
-    ).delete()
-    if deleted:
-        audit(
-            "organisation.admin.remove", actor=actor, organisation=organisation.slug, user=user.pk
-        )
+    _revoke(organisation, user, Membership.Role.ADMIN, actor=actor)
 
 
 class RoleRefused(Exception):
@@ -465,14 +475,27 @@ class RoleRefused(Exception):
         self.message = message
 
 
-ROLES = ("admin", "none")
+# The roles HR grants: "admin" runs rounds and sees what the round's policy gives HR;
+# "reader" sees only pooled unit reports; "none" takes both away.
+ROLES = ("admin", "reader", "none")
+
+
+def role_of(organisation: Organisation, user: User) -> str:
+    """The role `user` holds in `organisation`: "admin", "reader" or "none"."""
+    held = set(
+        Membership.objects.filter(user=user, organisation=organisation).values_list(
+            "role", flat=True
+        )
+    )
+    return next((role for role in ROLES if role in held), "none")
 
 
 @transaction.atomic
 def set_role(organisation: Organisation, email: str, role: str, *, actor: User | None) -> User:
-    """Give the holder of `email` the role in `organisation` ("admin": HR; "none": no role).
+    """Give the holder of `email` the role in `organisation` (one of ROLES).
 
     An account is made for an address that has none; it has no password until one is set.
+    An administrator cannot take their own administrator role away: another must.
     """
     address = email.strip().lower()
     try:
@@ -482,18 +505,71 @@ def set_role(organisation: Organisation, email: str, role: str, *, actor: User |
             _("“%(email)s” er ikke en gyldig e-mailadresse.") % {"email": email}
         ) from None
     if role not in ROLES:
-        raise RoleRefused(_("Ukendt rolle “%(role)s” (brug admin eller none).") % {"role": role})
+        raise RoleRefused(
+            _("Ukendt rolle “%(role)s” (brug admin, reader eller none).") % {"role": role}
+        )
     user = User.objects.filter(email__iexact=address).first()
     if user is None:
         if role == "none":
             raise RoleRefused(_("Der er ingen konto med adressen “%(email)s”.") % {"email": email})
         user = User.objects.create_user(address)
         audit("account.create", actor=actor, organisation=organisation.slug, user=user.pk)
-    if role == "admin":
-        add_admin(organisation, user, actor=actor)
-    else:
-        remove_admin(organisation, user, actor=actor)
+    if (
+        actor is not None
+        and actor.pk == user.pk
+        and role != "admin"
+        and not actor.is_system_admin
+        and role_of(organisation, user) == "admin"
+    ):
+        raise RoleRefused(
+            _("Du kan ikke selv fratage dig rollen som administrator; bed en anden administrator.")
+        )
+    for held in (Membership.Role.ADMIN, Membership.Role.READER):
+        if held != role:
+            _revoke(organisation, user, held, actor=actor)
+    if role != "none":
+        _grant(organisation, user, role, actor=actor)
     return user
+
+
+@dataclass(frozen=True)
+class SignInRow:
+    """One account that may sign in to the organisation, with what it is there."""
+
+    user: User
+    name: str
+    role: str
+    leader: bool
+    superior: bool
+
+
+def who_may_sign_in(organisation: Organisation) -> list[SignInRow]:
+    """Every account of the organisation: its HR roles first, then its people's accounts."""
+    roles: dict[int, str] = {}
+    for user_id, role in Membership.objects.filter(organisation=organisation).values_list(
+        "user_id", "role"
+    ):
+        if role == Membership.Role.ADMIN or user_id not in roles:
+            roles[user_id] = role
+    superiors = superiors_of(organisation)
+    people = {
+        person.user_id: person
+        for person in Person.objects.filter(
+            organisation=organisation, active=True, user__isnull=False
+        ).order_by("name")
+    }
+    users = User.objects.filter(pk__in={*roles, *people}, is_active=True)
+    rows = [
+        SignInRow(
+            user=user,
+            name=people[user.pk].name if user.pk in people else (user.name or user.email),
+            role=roles.get(user.pk, "none"),
+            leader=user.pk in people and people[user.pk].is_leader,
+            superior=user.pk in people and people[user.pk].employee_id in superiors,
+        )
+        for user in users
+    ]
+    return sorted(rows, key=lambda row: (row.role == "none", row.name.lower()))
 
 
 @dataclass(frozen=True)

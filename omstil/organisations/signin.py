@@ -8,6 +8,7 @@ Requests are limited per address asked for and per client address.
 """
 
 import functools
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -36,14 +37,29 @@ class SignInLinkTokens(PasswordResetTokenGenerator):
 
     key_salt = "omstil.organisations.signin.SignInLinkTokens"
 
+    def lifetime(self) -> int:
+        return int(settings.OMSTIL_SIGN_IN_LINK_MINUTES) * 60
+
     def check_token(self, user: User | None, token: str | None) -> bool:
         if user is None or not token or not super().check_token(user, token):
             return False
         made = base36_to_int(token.split("-")[0])
-        return self._num_seconds(self._now()) - made <= settings.OMSTIL_SIGN_IN_LINK_MINUTES * 60
+        return self._num_seconds(self._now()) - made <= self.lifetime()
+
+
+class ReportReadyTokens(SignInLinkTokens):
+    """Tokens for the link in HR's "your report is ready" e-mail: spent by signing in, like
+    every sign-in link, but kept for `OMSTIL_REPORT_READY_LINK_HOURS`, as such a mail is
+    often read the next day. A key of its own, so neither kind passes for the other."""
+
+    key_salt = "omstil.organisations.signin.ReportReadyTokens"
+
+    def lifetime(self) -> int:
+        return int(settings.OMSTIL_REPORT_READY_LINK_HOURS) * 3600
 
 
 tokens = SignInLinkTokens()
+report_ready_tokens = ReportReadyTokens()
 
 
 def named_person(email: str) -> Person | None:
@@ -58,12 +74,15 @@ def named_person(email: str) -> Person | None:
     return next((person for person in people if may_sign_in(person)), None)
 
 
-def link_for(user: User) -> str:
-    """The one-time sign-in link for `user`, under `OMSTIL_BASE_URL`."""
+def link_for(user: User, *, report_ready: bool = False, next_path: str = "") -> str:
+    """The one-time sign-in link for `user`, under `OMSTIL_BASE_URL`; `report_ready` makes
+    the longer-lived kind HR sends when reports are ready, `next_path` where it leads."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return settings.BASE_URL + reverse(
-        "signin:link", kwargs={"uid": uid, "token": tokens.make_token(user)}
+    generator = report_ready_tokens if report_ready else tokens
+    url = settings.BASE_URL + reverse(
+        "signin:link", kwargs={"uid": uid, "token": generator.make_token(user)}
     )
+    return url + ("?" + urlencode({"next": next_path}) if next_path else "")
 
 
 @transaction.atomic
@@ -103,7 +122,9 @@ def user_of_link(uid: str, token: str) -> User | None:
     except (ValueError, TypeError, OverflowError):
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not tokens.check_token(user, token):
+    if user is None or not (
+        tokens.check_token(user, token) or report_ready_tokens.check_token(user, token)
+    ):
         return None
     if not any(may_sign_in(person) for person in user.people.filter(active=True)):
         return None

@@ -21,7 +21,7 @@ from django.http import Http404
 
 from omstil.accounts.models import User
 from omstil.lib.disclosure import Counts, Table, suppress
-from omstil.organisations.access import administers
+from omstil.organisations.access import administers, reads_unit_reports
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.models import ReportArchive
 from omstil.responses.models import Response
@@ -112,7 +112,7 @@ def unit_access(
         isinstance(user, User)
         and user.is_active
         and round_.status == Round.Status.CLOSED
-        and administers(user, round_.organisation_id)
+        and reads_unit_reports(user, round_.organisation_id)
     ):
         shown = pooled_units(round_)
         if path in shown:

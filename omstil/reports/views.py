@@ -1,25 +1,31 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omstil.accounts.access import acting_user
 from omstil.core.audit import audit
 from omstil.core.i18n import active_language
 from omstil.development.services import report_panel
+from omstil.organisations.access import administers
 from omstil.reports.access import (
     get_archive_for_user,
     get_leader_for_report,
     get_round_for_all_leader_reports,
     get_round_for_unit_report,
 )
+from omstil.reports.ready import may_send, send_report_ready
 from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
 from omstil.reports.services import ReportUnavailable, unit_report
 from omstil.reports.tasks import give_up_stale_archives, request_leader_archive
+from omstil.rounds.models import Round
 
 
 @login_required
@@ -135,3 +141,30 @@ def archive_status(request: HttpRequest, archive_id: int) -> HttpResponseBase:
         "reports/archive.html",
         {"archive": archive, "days": settings.OMSTIL_ARCHIVE_DAYS},
     )
+
+
+@require_POST
+@login_required
+def report_ready(request: HttpRequest, round_id: int) -> HttpResponse:
+    """HR sends every leader of a closed round "Din rapport er klar" with a way to sign in."""
+    viewer = acting_user(request)
+    round_ = Round.objects.select_related("organisation").filter(pk=round_id).first()
+    if round_ is None or not administers(viewer, round_.organisation_id):
+        raise Http404(round_id)
+    if not may_send(round_):
+        messages.error(
+            request,
+            _("Rundens regler lader ikke lederne se deres egen rapport, så der er intet at sende."),
+        )
+    else:
+        sent = send_report_ready(round_, actor=viewer)
+        messages.success(
+            request,
+            ngettext(
+                "E-mailen er sendt til %(count)d leder.",
+                "E-mailen er sendt til %(count)d ledere.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect("rounds:detail", slug=round_.organisation.slug, round_id=round_.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omstil.accounts.access import acting_user
+from omstil.core.audit import last_entry
 from omstil.development.services import plan_counts
 from omstil.organisations.access import get_administered_organisation
 from omstil.responses.closing import close_round
@@ -101,6 +102,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
                 }
             ),
             "mapping": round_.is_mapping,
+            "report_ready_sent": last_entry("report.ready_sent", round=round_.pk),
             "instruments": round_.instruments.select_related("version__instrument"),
         },
     )

@@ -7,17 +7,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from omstil.accounts.access import acting_user
 from omstil.organisations.access import administered_organisations
+from omstil.site.news import whats_new
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where a logged-in user starts: their organisations and the instrument library."""
+    user = acting_user(request)
     return render(
         request,
         "site/home.html",
-        {"organisations": administered_organisations(request.user)},
+        {"organisations": administered_organisations(user), "news": whats_new(user)},
     )
 
 

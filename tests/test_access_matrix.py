@@ -363,6 +363,7 @@ TARGETS: dict[str, Target] = {
     ),
     "leader-report-view": Target(_report),
     "leader-report-pdf": Target(_report),
+    "leader-report-xlsx": Target(_report),
     "leader-report-employees-pdf": Target(_report),
     "unknown-leader-report-view": Target(lambda w: [w.closed.pk, "999"]),
     "leader-zip-request": Target(
@@ -379,6 +380,7 @@ TARGETS: dict[str, Target] = {
     "hr-round-zip-download": Target(lambda w: [w.archive.pk]),
     "unit-report-view": Target(lambda w: [w.closed.pk]),
     "unit-report-pdf": Target(lambda w: [w.closed.pk]),
+    "unit-report-xlsx": Target(lambda w: [w.closed.pk]),
     "one-leader-unit-report-view": Target(lambda w: [w.closed.pk]),
     "dialogue-view": Target(_report),
     "dialogue-pdf": Target(_report),
@@ -440,6 +442,8 @@ def _url(row: Row, world: World) -> str:
 def _content_type(row: Row) -> str:
     if row.query.get("format") == "pdf":
         return "application/pdf"
+    if row.query.get("format") == "xlsx":
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     if "hent" in row.query:
         return "application/zip"
     return "text/html"

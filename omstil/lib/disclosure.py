@@ -197,6 +197,116 @@ class Hierarchy:
         self._complement(opted_out, opt_outs_shown, threshold, hide)
         return published, opt_outs_shown
 
+    def cheapest(
+        self,
+        measures: Sequence[tuple[Sequence[int], int]],
+        allowed: Sequence[bool],
+        value: Sequence[float],
+    ) -> list[bool]:
+        """The figures to show: of those `allowed` (which passed primary suppression), the set
+        of greatest total `value` in which no shown figure leaves a small remainder.
+
+        Each measure counts something in every group (answers, leaders whose teams answered)
+        with its threshold; a shown figure's remainder – the figure minus the largest shown
+        figures inside it – must be 0 or at least the threshold in every measure. Exact, by
+        dynamic programming over the tree: what a hidden figure leaves to the shown figure
+        above it matters only up to the threshold, so each figure has at most
+        (threshold + 1) per measure states.
+        """
+        size = len(self._keys)
+        limits = tuple(threshold for _counts, threshold in measures)
+        counts = [counts for counts, _threshold in measures]
+        if not all(len(c) == size for c in counts) or len(allowed) != size:
+            raise ValueError("one count of each measure for every group")
+        shown = [bool(a) for a in allowed]
+        if not self._violations(counts, limits, shown):
+            return shown  # nothing to hide: every allowed figure may be shown
+        zero = (0,) * len(limits)
+
+        def add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(min(x + y, k) for x, y, k in zip(a, b, limits, strict=True))
+
+        def safe(state: tuple[int, ...]) -> bool:
+            return all(x == 0 or x >= k for x, k in zip(state, limits, strict=True))
+
+        children = self._children
+        # best[node]: what the figure passes up (its state) → the greatest value below it.
+        best: list[dict[tuple[int, ...], float]] = [{} for _ in range(size)]
+        # How each state was reached: shown or not, and each child's state.
+        choice: list[dict[tuple[int, ...], tuple[bool, tuple[int, ...]]]] = [{}] * size
+        steps: list[list[dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]]]] = [
+            []
+        ] * size
+        for node in self._bottom_up:
+            own = tuple(
+                min(c[node] - sum(c[child] for child in children[node]), k)
+                for c, k in zip(counts, limits, strict=True)
+            )
+            combined: dict[tuple[int, ...], float] = {own: 0.0}
+            node_steps = []
+            for child in children[node]:
+                merged: dict[tuple[int, ...], float] = {}
+                step: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+                for state, total in combined.items():
+                    for passed, gained in best[child].items():
+                        reached = add(state, passed)
+                        score = total + gained
+                        if score > merged.get(reached, -1.0):
+                            merged[reached] = score
+                            step[reached] = (state, passed)
+                combined = merged
+                node_steps.append(step)
+            steps[node] = node_steps
+            options = dict(combined)
+            made = {state: (False, state) for state in combined}
+            if shown[node]:
+                safe_states = [state for state in combined if safe(state)]
+                if safe_states:
+                    inside = max(safe_states, key=combined.__getitem__)
+                    score = value[node] + combined[inside]
+                    if score >= options.get(zero, -1.0):
+                        options[zero] = score
+                        made[zero] = (True, inside)
+            best[node], choice[node] = options, made
+            for child in children[node]:
+                best[child] = {}  # no longer needed
+        result = [False] * size
+        wanted: list[tuple[int, tuple[int, ...] | None]] = [
+            (node, None) for node, up in enumerate(self._parent) if up < 0
+        ]
+        while wanted:
+            node, state = wanted.pop()
+            if state is None:
+                state = max(best[node], key=best[node].__getitem__)
+            is_shown, inside = choice[node][state]
+            result[node] = is_shown
+            reached = inside
+            for child, step in zip(reversed(children[node]), reversed(steps[node]), strict=True):
+                before, passed = step[reached]
+                wanted.append((child, passed))
+                reached = before
+        return result
+
+    def _violations(
+        self, counts: Sequence[Sequence[int]], limits: tuple[int, ...], shown: Sequence[bool]
+    ) -> bool:
+        """Whether some shown figure leaves a small remainder in some measure."""
+        for measure, limit in zip(counts, limits, strict=True):
+            # What each figure leaves to the nearest shown figure above it (its remainder,
+            # when it is shown itself): its own part, and what its hidden figures leave.
+            left = list(measure)
+            for node in self._bottom_up:
+                up = self._parent[node]
+                if up >= 0:
+                    left[up] -= measure[node]
+            for node in self._bottom_up:
+                if shown[node]:
+                    if 0 < left[node] < limit:
+                        return True
+                elif (up := self._parent[node]) >= 0:
+                    left[up] += left[node]
+        return False
+
     def _complement(
         self, measure: Sequence[int], shown: list[bool], threshold: int, hide: str
     ) -> None:

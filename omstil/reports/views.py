@@ -1,5 +1,7 @@
 """Report pages: a leader's report for the people the round's visibility policy allows."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from omstil.reports.access import (
     get_round_for_all_leader_reports,
     get_round_for_unit_report,
 )
+from omstil.reports.exports import to_xlsx
 from omstil.reports.ready import may_send, send_report_ready
 from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
 from omstil.reports.services import ReportUnavailable, unit_report
@@ -45,7 +48,9 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     context["plan_role"] = panel["plan_role"]
     if not employees_only:
         context["previous_plan"] = panel["previous_plan"]
-    form = "pdf" if request.GET.get("format") == "pdf" else "html"
+    form = request.GET.get("format") if request.GET.get("format") in ("pdf", "xlsx") else "html"
+    if form == "xlsx" and employees_only:
+        form = "html"  # the workbook holds every rater group: only the full report has one
     audit(
         "report.leader",
         actor=viewer,
@@ -63,7 +68,19 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
         )
         response["Content-Disposition"] = f'attachment; filename="rapport-{employee_id}.pdf"'
         return response
+    if form == "xlsx":
+        return _workbook(context["report"], f"rapport-{employee_id}.xlsx")
     return render(request, "reports/leader.html", context)
+
+
+def _workbook(report: dict[str, Any], filename: str) -> HttpResponse:
+    """A report as an Excel workbook, the same figures the page shows the viewer."""
+    response = HttpResponse(
+        to_xlsx(report, _("Rapport")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
@@ -80,7 +97,7 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     except ReportUnavailable:
         # Not evaluated and not allowed look the same: neither reveals whether the unit exists.
         raise Http404(path) from None
-    form = "pdf" if request.GET.get("format") == "pdf" else "html"
+    form = request.GET.get("format") if request.GET.get("format") in ("pdf", "xlsx") else "html"
     audit(
         "report.unit",
         actor=viewer,
@@ -95,6 +112,8 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="enhedsrapport.pdf"'
         return response
+    if form == "xlsx":
+        return _workbook(data, "enhedsrapport.xlsx")
     return render(
         request,
         "reports/unit.html",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("omstil.site.urls")),
     path("konto/", include("omstil.accounts.urls")),
     path("konto/", include("omstil.organisations.signin_urls")),
+    path("konto/", include("omstil.organisations.sso_urls")),
     path("instrumenter/", include("omstil.instruments.urls")),
     path("organisationer/", include("omstil.organisations.urls")),
     path("organisationer/", include("omstil.rounds.urls")),

@@ -18,7 +18,7 @@ from omstil.organisations.services import add_admin
 from tests.postgres import free_port, private_server
 
 PASSWORD = "correct-horse-battery-staple"
-pytest_plugins = ["tests.ci_plugin", "tests.report_fixtures"]
+pytest_plugins = ["tests.ci_plugin", "tests.report_fixtures", "tests.oidc"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

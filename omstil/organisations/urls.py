@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from omstil.organisations import views
+from omstil.organisations import sso_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("<slug:slug>/import/<id:pending_id>/", views.import_confirm, name="import_confirm"),
     path("<slug:slug>/slet/", views.organisation_delete, name="delete"),
+    path("<slug:slug>/organisationens-login/", sso_views.organisation_sso, name="sso"),
 ]

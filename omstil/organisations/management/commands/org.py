@@ -1,4 +1,5 @@
-"""`omstil org import|show|list|delete|role`: organisations, their people and HR's role."""
+"""`omstil org import|show|list|delete|role|sso`: organisations, their people, HR's role and
+the organisation's own login."""
 
 import sys
 from pathlib import Path
@@ -17,6 +18,12 @@ from omstil.organisations.services import (
     import_people,
     organisation_json,
     set_role,
+)
+from omstil.organisations.sso import (
+    CLAIMS,
+    ConfigurationRefused,
+    redirect_uri,
+    set_single_sign_on,
 )
 
 
@@ -55,6 +62,23 @@ class Command(OmstilCommand):
         role.add_argument("role", choices=ROLES, metavar="admin|none")
         self.add_json_flag(role)
 
+        sso = actions.add_parser(
+            "sso",
+            help="Turn on the organisation's own login (OpenID Connect), or change it.",
+        )
+        sso.add_argument("--org", required=True, metavar="SLUG")
+        sso.add_argument("--issuer", required=True, metavar="URL", help="The provider's issuer.")
+        sso.add_argument("--client-id", required=True, metavar="ID")
+        sso.add_argument("--client-secret", required=True, metavar="SECRET")
+        sso.add_argument(
+            "--claim",
+            choices=CLAIMS,
+            default="email",
+            metavar="|".join(CLAIMS),
+            help="What names the person in the HR file (default: email).",
+        )
+        self.add_json_flag(sso)
+
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
 
@@ -80,6 +104,31 @@ class Command(OmstilCommand):
                 _("%(email)s er ikke længere administrator for %(name)s.")
                 % {"email": user.email, "name": organisation.name}
             )
+
+    def handle_sso(self, **options: Any) -> None:
+        organisation = self._organisation(options["org"], options["json"])
+        try:
+            set_single_sign_on(
+                organisation,
+                issuer=options["issuer"],
+                client_id=options["client_id"],
+                client_secret=options["client_secret"],
+                claim=options["claim"],
+                actor=None,
+            )
+        except ConfigurationRefused as exc:
+            self.reject(
+                [exc.message], {"ok": False, "error": exc.message} if options["json"] else None
+            )
+        if options["json"]:
+            self.emit_json({"redirect_uri": redirect_uri()})
+            return
+        self.stdout.write(
+            _("Organisationens eget login er slået til for %(name)s.") % {"name": organisation.name}
+        )
+        self.stdout.write(
+            _("Registrér denne redirect URI hos udbyderen: %(uri)s") % {"uri": redirect_uri()}
+        )
 
     def _organisation(self, slug: str, as_json: bool) -> Organisation:
         organisation = Organisation.objects.filter(slug=slug).first()

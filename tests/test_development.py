@@ -50,7 +50,7 @@ def test_the_leader_gets_an_agenda_and_a_meeting_guide_from_the_report(client, c
     assert "en mulig blind plet" in html
     assert "Spørg aldrig, hvem der har svaret hvad" in html
     # Hidden figures stay hidden in the guide as well.
-    assert "skjult for at beskytte anonymiteten" in html
+    assert "skjult for at beskytte en mindre gruppe" in html
 
 
 def test_the_dialogue_pdf_holds_the_agenda(client, closed):

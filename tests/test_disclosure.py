@@ -38,7 +38,7 @@ def test_a_group_below_the_threshold_shows_nothing():
         None,
         None,
     )
-    assert figure.reason == "skjult for at beskytte anonymiteten"
+    assert figure.reason == "skjult for at beskytte en mindre gruppe"
 
 
 def test_a_group_at_the_threshold_shows_mean_and_distribution_without_opt_outs():
@@ -48,7 +48,7 @@ def test_a_group_at_the_threshold_shows_mean_and_distribution_without_opt_outs()
     assert (figure.n, figure.mean, figure.distribution) == (5, 3.6, (0, 1, 1, 2, 1))
     # One "Ved ikke": shown, the figure with and without it would differ by one person.
     assert figure.dont_know is None
-    assert figure.reason == "skjult for at beskytte anonymiteten"
+    assert figure.reason == "skjult for at beskytte en mindre gruppe"
 
 
 def test_opt_outs_are_shown_when_none_or_enough():
@@ -238,7 +238,11 @@ def reference_suppress(table: Table, threshold: int, hide: str = "enclosing") ->
         if counts.n == 0 and counts.opted_out == 0:
             figures[key] = disclosure.Figure(0, None, None, None, None, False, None)
         elif key not in published:
-            figures[key] = disclosure.Figure.hidden(disclosure.HIDDEN_REASON)
+            figures[key] = disclosure.Figure.hidden(
+                disclosure.PRIMARY_REASON
+                if counts.n < threshold
+                else disclosure.COMPLEMENTARY_REASON
+            )
         else:
             shown = key in show_opt_outs
             total = sum(v * c for v, c in zip((1, 2, 3, 4, 5), counts.distribution, strict=True))

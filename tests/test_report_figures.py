@@ -44,7 +44,7 @@ def test_an_item_below_the_threshold_shows_no_number(closed):
     assert group["n"] is None
     assert group["mean"] is None
     assert group["distribution"] is None
-    assert group["reason"] == "skjult for at beskytte anonymiteten"
+    assert group["reason"] == "skjult for at beskytte en mindre gruppe"
 
 
 def test_a_leader_with_one_answer_is_hidden_and_so_is_what_would_give_it_away(closed):
@@ -90,7 +90,7 @@ def test_the_report_as_an_excel_workbook_holds_the_same_figures(closed, tmp_path
     assert employee_first[4:11] == (5, 3.6, 0, 1, 1, 2, 1)
     hidden = next(row for row in rows if row[0] == KEYS[3] and row[3] == "employee")
     assert hidden[4] is None
-    assert hidden[13] == "skjult for at beskytte anonymiteten"
+    assert hidden[13] == "skjult for at beskytte en mindre gruppe"
 
 
 def test_the_report_shows_the_change_since_the_leaders_previous_round(closed):
@@ -130,7 +130,7 @@ def test_the_leader_report_as_a_pdf_has_the_same_figures(closed, tmp_path):
     assert "Rapport for Cecilie Ærø" in text
     assert "Min leder sikrer, at vores kompetencer er opdaterede" in text
     assert "3,6" in text or "3.6" in text
-    assert "skjult for at beskytte anonymiteten" in text
+    assert "skjult for at beskytte en mindre gruppe" in text
 
 
 def test_a_unit_report_as_a_pdf_pools_every_leader_below(closed, tmp_path):
@@ -158,7 +158,7 @@ def test_the_leader_report_as_html_is_the_pdfs_source(closed, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Rapport for Cecilie Ærø" in html
-    assert "skjult for at beskytte anonymiteten" in html
+    assert "skjult for at beskytte en mindre gruppe" in html
 
 
 def straightforward_figures(round_) -> tuple[list[str], dict]:

@@ -21,7 +21,7 @@ def test_the_leader_sees_their_own_report(client, closed):
     assert "Rapport for Cecilie Ærø" in html
     assert "Min leder sikrer, at vores kompetencer er opdaterede" in html
     assert "3,6" in html or "3.6" in html
-    assert "skjult for at beskytte anonymiteten" in html
+    assert "skjult for at beskytte en mindre gruppe" in html
     assert "Refleksionsspørgsmål" in html
     assert "en mulig blind plet" in html  # she rates herself 5, her employees 3.6
 
@@ -69,14 +69,15 @@ def unit_page(client, user, round_, path):
 
 def test_hr_sees_unit_reports_pooled_and_named_only_when_the_policy_allows(client, closed, hr):
     hr = hr(closed.organisation)
-    # Without leader reports, HR sees only units that pool at least two leaders whose employees
-    # answered (Cecilie's and Gustav's), never a column that is one leader's result.
+    # Without leader reports, HR sees only figures that pool at least two leaders whose
+    # employees answered (Cecilie's and Gustav's), never a column that is one leader's result:
+    # Social and Teknik are there, with every cell hidden for the true reason.
     response = unit_page(client, hr, closed, "Fjordby Kommune")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Udsagn × enheder" in html
-    assert ">Social</th>" in html
-    assert html.count("<td>vises ikke</td>") == 2 * 5  # Social and Teknik: one leader each
+    assert ">Social</th>" in html  # no link: there is nothing more to see inside it
+    assert html.count("<td>skjult: lille gruppe</td>") == 2 * 5  # Social, Teknik: one leader
     assert "Anne Direktør" not in html
     assert unit_page(client, hr, closed, "Fjordby Kommune / Social").status_code == 404
     assert (

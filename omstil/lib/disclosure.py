@@ -29,7 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 SCALE = (1, 2, 3, 4, 5)
-HIDDEN_REASON = "skjult for at beskytte anonymiteten"
+# Why a figure is hidden, as reports give it (pages translate it, docs/disclosure.md explains):
+# too few in the group itself; or it could be worked out from the figures shown beside it; or
+# the round's policy does not give the viewer this figure.
+PRIMARY_REASON = "skjult for at beskytte en mindre gruppe"
+COMPLEMENTARY_REASON = "skjult, så den ikke kan regnes ud af de andre tal"
+POLICY_REASON = "vises ikke efter rundens regler"
+HIDDEN_REASON = PRIMARY_REASON
+# A pooled figure for a viewer who may not see single leaders' figures must pool at least this
+# many leaders whose teams answered, and no two such figures may differ by fewer.
+MIN_LEADERS = 2
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,14 @@ class Hierarchy:
             hide=hide,
         )
         return {
-            key: figure(group.distribution, group.dont_know, group.prefer_not, shown, opt_outs)
+            key: figure(
+                group.distribution,
+                group.dont_know,
+                group.prefer_not,
+                shown,
+                opt_outs,
+                small=group.n < threshold,
+            )
             for key, group, shown, opt_outs in zip(
                 self._keys, groups, published, opt_outs_shown, strict=True
             )
@@ -197,11 +213,44 @@ class Hierarchy:
         self._complement(opted_out, opt_outs_shown, threshold, hide)
         return published, opt_outs_shown
 
+    def decide_pooled(
+        self,
+        valid: Sequence[int],
+        opted_out: Sequence[int],
+        leaders: Sequence[int],
+        threshold: int,
+    ) -> tuple[list[bool], list[bool]]:
+        """`decide` for a viewer who may not see single leaders' figures: each group also
+        counts the leaders whose teams answered, and a shown figure, and every remainder, must
+        hold none or at least MIN_LEADERS of them – one leader's team is never shown or left
+        to work out. What to hide is the cheapest choice (`cheapest`), a figure's worth its
+        answers with every level nearer the top outweighing all levels below it, so the top
+        levels are kept whenever they can be.
+        """
+        if not len(valid) == len(opted_out) == len(leaders) == len(self._keys):
+            raise ValueError("one count of each kind for every group")
+        depth = [0] * len(self._keys)
+        for node in reversed(self._bottom_up):  # top down
+            if self._parent[node] >= 0:
+                depth[node] = depth[self._parent[node]] + 1
+        deepest = max(depth, default=0)
+        base = sum(valid) * (deepest + 1) + 1
+        value = [n * base ** (deepest - d) for n, d in zip(valid, depth, strict=True)]
+        allowed = [
+            n >= threshold and count >= MIN_LEADERS for n, count in zip(valid, leaders, strict=True)
+        ]
+        shown = self.cheapest([(valid, threshold), (leaders, MIN_LEADERS)], allowed, value)
+        outs_allowed = [
+            is_shown and not 0 < out < threshold
+            for is_shown, out in zip(shown, opted_out, strict=True)
+        ]
+        return shown, self.cheapest([(opted_out, threshold)], outs_allowed, value)
+
     def cheapest(
         self,
         measures: Sequence[tuple[Sequence[int], int]],
         allowed: Sequence[bool],
-        value: Sequence[float],
+        value: Sequence[float] | Sequence[int],
     ) -> list[bool]:
         """The figures to show: of those `allowed` (which passed primary suppression), the set
         of greatest total `value` in which no shown figure leaves a small remainder.
@@ -231,7 +280,7 @@ class Hierarchy:
 
         children = self._children
         # best[node]: what the figure passes up (its state) → the greatest value below it.
-        best: list[dict[tuple[int, ...], float]] = [{} for _ in range(size)]
+        best: list[dict[tuple[int, ...], float]] = [{} for _ in range(size)]  # or int
         # How each state was reached: shown or not, and each child's state.
         choice: list[dict[tuple[int, ...], tuple[bool, tuple[int, ...]]]] = [{}] * size
         steps: list[list[dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]]]] = [
@@ -381,21 +430,29 @@ NOBODY_ANSWERED = Figure(0, None, None, None, None, False, None)
 _HIDDEN = Figure.hidden(HIDDEN_REASON)
 
 
+_COMPLEMENTARY = Figure.hidden(COMPLEMENTARY_REASON)
+POLICY_HIDDEN = Figure.hidden(POLICY_REASON)
+
+
 def figure(
     distribution: tuple[int, int, int, int, int],
     dont_know: int,
     prefer_not: int,
     published: bool,
     opt_outs_shown: bool,
+    *,
+    small: bool = True,
 ) -> Figure:
-    """What may be shown of a group that gave these answers, as `Hierarchy.decide` decided."""
+    """What may be shown of a group that gave these answers, as `Hierarchy.decide` decided;
+    a hidden figure's reason is the primary one when the group itself is `small` (too few
+    answers, or leaders), else that it could be worked out from the others."""
     d = distribution
     n = d[0] + d[1] + d[2] + d[3] + d[4]
     if n == 0 and dont_know == 0 and prefer_not == 0:
         # Nobody answered: nothing to hide, and an empty group leaves no remainder.
         return NOBODY_ANSWERED
     if not published:
-        return _HIDDEN
+        return _HIDDEN if small else _COMPLEMENTARY
     return Figure(
         n=n,
         mean=(d[0] + 2 * d[1] + 3 * d[2] + 4 * d[3] + 5 * d[4]) / n,

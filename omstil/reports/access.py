@@ -3,35 +3,28 @@
 The one access layer for report pages and files: the leader sees their own report; the leaders
 above them (the superior chain, as frozen when the round opened) see it if the policy says so; the
 organisation's administrators see every report if the policy says so. Who is who is decided by the
-e-mail addresses frozen with the round, not by later HR files.
+reporting lines frozen with the round and the people each account is tied to
+(`omstil/rounds/chain.py`), not by later HR files or e-mail addresses.
 
 A unit report pools the figures of the leaders in it. Those who may see the report of every leader
 in a unit see it in full, with a column per sub-unit and per leader of the unit itself. The
-organisation's administrators see unit reports also when the policy keeps leader reports from them,
-but pooled only: only units that pool at least two leaders whose employees answered, and never two
-units whose difference is a single leader (`pooled_units`), so no named leader's results can be
-read or worked out from them.
+organisation's administrators and HR readers see unit reports also when the policy keeps leader
+reports from them, but pooled only, with the figures disclosure control decides for such viewers
+(`omstil/reports/figures.py`, `View.POOLED`): this module says who the viewer is and what they are
+entitled to; the disclosure module decides what of it can be shown.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 
 from omstil.accounts.models import User
-from omstil.lib.disclosure import Counts, Table, suppress
 from omstil.organisations.access import administers, reads_unit_reports
-from omstil.organisations.models import PATH_SEPARATOR
+from omstil.reports.figures import View, compute, unit_key
 from omstil.reports.models import ReportArchive
-from omstil.responses.models import Response
-from omstil.rounds.caching import per_closed_round
 from omstil.rounds.chain import leaders_below, leaders_in, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
-
-# A pooled unit figure must pool at least this many leaders, and no two pooled figures may
-# differ by fewer: otherwise it would be one leader's result.
-MIN_LEADERS = 2
 
 
 def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> set[str]:
@@ -87,14 +80,12 @@ class UnitAccess:
     """How much of a unit report one user may see.
 
     `named`: every leader's report in the unit is visible to the user, so every column may be
-    shown. Otherwise only the units in `units` may be shown, pooled.
+    shown, from the round's full figures. Otherwise the units only, pooled, from the figures
+    decided for viewers who may not see single leaders (`view`; `figures.View`).
     """
 
     named: bool
-    units: frozenset[str] = frozenset()
-
-    def may_show(self, path: str) -> bool:
-        return self.named or path in self.units
+    view: View = View.FULL
 
 
 def unit_access(
@@ -106,61 +97,20 @@ def unit_access(
     inside = {leader.employee_id for leader in leaders_in(round_, path)}
     if not inside:
         return None
-    if inside <= visible_leaders(user, round_):
+    visible = visible_leaders(user, round_)
+    if inside <= visible:
         return UnitAccess(named=True)
     if (
         isinstance(user, User)
         and user.is_active
         and round_.status == Round.Status.CLOSED
         and reads_unit_reports(user, round_.organisation_id)
+        and compute(round_).pools_leaders(unit_key(path))
     ):
-        shown = pooled_units(round_)
-        if path in shown:
-            return UnitAccess(named=False, units=shown)
+        # Someone who sees some leaders' reports too sees a unit's figure only where both
+        # sets of figures show it, so the two kinds of view never combine into a small group.
+        return UnitAccess(named=False, view=View.BOTH if visible else View.POOLED)
     return None
-
-
-@per_closed_round
-def pooled_units(round_: Round) -> frozenset[str]:
-    """The units whose pooled figures may be shown to someone who may not see leader reports.
-
-    Disclosure control one level up: each leader whose employees answered counts as one, and a
-    unit is shown only when it pools at least two such leaders and no shown unit minus the shown
-    units inside it leaves a single leader (totals are kept, the smaller units go).
-    """
-    answered = set(
-        Response.objects.filter(round=round_, rater_group="employee", submitted=True)
-        .values_list("leader_id", flat=True)
-        .distinct()
-    )
-    return pooled_unit_paths(
-        (leader.unit_path, leader.pk in answered)
-        for leader in EvaluatedLeader.objects.filter(round=round_)
-    )
-
-
-def pooled_unit_paths(leaders: Iterable[tuple[str, bool]]) -> frozenset[str]:
-    """The unit paths that may be shown pooled, given each leader's unit and whether their
-    employees answered: disclosure control with each such leader counting as one."""
-    one = Counts((1, 0, 0, 0, 0))
-    totals: dict[str, Counts] = {}
-    table = Table()
-    for number, (unit_path, answered) in enumerate(leaders):
-        parts = unit_path.split(PATH_SEPARATOR)
-        for depth in range(1, len(parts) + 1):
-            path = PATH_SEPARATOR.join(parts[:depth])
-            totals[path] = totals.get(path, Counts()) + (one if answered else Counts())
-        if answered:
-            table.add(("leader", number), one, ("unit", unit_path))
-    for path, counts in totals.items():
-        parent = PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[:-1])
-        table.add(("unit", path), counts, ("unit", parent) if parent else None)
-    figures = suppress(table, MIN_LEADERS, hide="nested")
-    return frozenset(
-        path
-        for path in totals
-        if not figures[("unit", path)].suppressed and (figures[("unit", path)].n or 0) > 0
-    )
 
 
 def get_round_for_all_leader_reports(

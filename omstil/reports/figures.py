@@ -4,6 +4,16 @@ The figures of all leaders and all units of a round are suppressed as one hierar
 combination of the leader and unit reports anyone can see gives away a small group
 (`omstil/lib/disclosure.py`). The self and superior groups have one respondent each and are shown
 as individual answers, as respondents are told before they answer.
+
+Viewers who may not see single leaders' figures (HR under the default policy, HR readers) see
+the units only, pooled, decided apart in a second set (`View.POOLED`): there a unit must pool
+the teams of at least two leaders whose employees answered, and no shown unit minus the shown
+units inside it may leave fewer answers than the threshold or a single leader's team – the
+leader measure beside the answers, in the same pass. What to hide is chosen by cost (the
+cheapest set of units, the answers of the organisation's top levels weighing most), not by
+hiding every unit that encloses a small remainder: hiding one small sub-unit usually saves its
+whole directorate. A viewer with both kinds of access in one round sees a figure only where
+both sets show it (`View.BOTH`), so their two views never combine into a small group.
 """
 
 import contextlib
@@ -11,6 +21,7 @@ import gc
 import math
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -29,6 +40,14 @@ from omstil.rounds.models import EvaluatedLeader, Round
 THRESHOLD_GROUPS = ("employee", "peer")
 INDIVIDUAL_GROUPS = ("self", "superior")
 ANSWERS = ("1", "2", "3", "4", "5", "dont_know", "prefer_not")
+
+
+class View(StrEnum):
+    """Which decisions a viewer's figures come from (module docstring)."""
+
+    FULL = "full"  # leaders and units, for those who may see leaders' reports
+    POOLED = "pooled"  # units only, with the leader measure
+    BOTH = "both"  # shown only where both sets show it
 
 
 def unit_key(path: str) -> tuple[str, str]:
@@ -56,9 +75,13 @@ class RoundFigures:
     counts: "npt.NDArray[np.int32]"  # by cell, layer and ANSWERS; a unit's pool all below it
     published: list[list[bool]]  # by layer and cell, as `Hierarchy.decide` decided
     opt_outs_shown: list[list[bool]]
+    pooled: "Pooled"
     _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
+    _made_pooled: dict[tuple[Hashable, str, str, View], Figure] = field(default_factory=dict)
 
-    def group(self, cell: Hashable, rater_group: str, item: str) -> Figure:
+    def group(self, cell: Hashable, rater_group: str, item: str, view: View = View.FULL) -> Figure:
+        if view is not View.FULL:
+            return self._pooled_group(cell, rater_group, item, view)
         key = (cell, rater_group, item)
         made = self._made.get(key)
         if made is None:
@@ -66,6 +89,50 @@ class RoundFigures:
             if layer is None or node is None:
                 return EMPTY  # not kept: anybody may ask for any key
             made = self._made[key] = self._make(rater_group, layer, node)
+        return made
+
+    def pools_leaders(self, cell: Hashable) -> bool:
+        """Whether the unit pools the teams of at least MIN_LEADERS leaders whose employees
+        answered something: else a viewer without leaders' reports has nothing to see in it."""
+        node = self.cells.get(cell)
+        if node is None or node >= self.units:
+            return False
+        return any(
+            self.pooled.leaders[layer][node] >= disclosure.MIN_LEADERS
+            for (group, _item), layer in self.layers.items()
+            if group in THRESHOLD_GROUPS
+        )
+
+    def _pooled_group(self, cell: Hashable, rater_group: str, item: str, view: View) -> Figure:
+        key = (cell, rater_group, item, view)
+        made = self._made_pooled.get(key)
+        if made is not None:
+            return made
+        layer, node = self.layers.get((rater_group, item)), self.cells.get(cell)
+        if layer is None or node is None:
+            return EMPTY
+        if node >= self.units:
+            made = EMPTY if self._make(rater_group, layer, node) is EMPTY else POLICY_HIDDEN
+        else:
+            one, two, three, four, five, dont_know, prefer_not = self._counted[node][layer]
+            published = self.pooled.published[layer][node]
+            opt_outs = self.pooled.opt_outs_shown[layer][node]
+            if view is View.BOTH:
+                published = published and self.published[layer][node]
+                opt_outs = opt_outs and self.opt_outs_shown[layer][node]
+            n = one + two + three + four + five
+            made = disclosure.figure(
+                (one, two, three, four, five),
+                dont_know,
+                prefer_not,
+                published=published,
+                opt_outs_shown=opt_outs,
+                small=(
+                    n < self.round.min_group_size
+                    or self.pooled.leaders[layer][node] < disclosure.MIN_LEADERS
+                ),
+            )
+        self._made_pooled[key] = made
         return made
 
     @cached_property
@@ -88,6 +155,7 @@ class RoundFigures:
             prefer_not,
             published=self.published[layer][node],
             opt_outs_shown=self.opt_outs_shown[layer][node],
+            small=sum(distribution) < self.round.min_group_size,
         )
 
     def all(self) -> dict[tuple[Hashable, str, str], Figure]:
@@ -121,6 +189,17 @@ def _collector_paused() -> Iterator[None]:
 
 
 EMPTY = disclosure.NOBODY_ANSWERED
+POLICY_HIDDEN = disclosure.POLICY_HIDDEN
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The units-only decisions (`View.POOLED`), by layer and unit."""
+
+    published: list[list[bool]]
+    opt_outs_shown: list[list[bool]]
+    leaders: list[list[int]]  # leaders in or below each unit whose group answered the layer
+
 
 Row = tuple[int, str, str, int, int, int, int, int, int, int, int]
 
@@ -214,7 +293,55 @@ def _compute(round_: Round) -> RoundFigures:
             )
         published.append(decided[0])
         opt_outs_shown.append(decided[1])
-    return RoundFigures(round_, items, cells, len(units), layers, counts, published, opt_outs_shown)
+    pooled = _pooled_decisions(round_, units_only, counts, parents, cells, len(units), layers)
+    return RoundFigures(
+        round_, items, cells, len(units), layers, counts, published, opt_outs_shown, pooled
+    )
+
+
+def _pooled_decisions(
+    round_: Round,
+    hierarchy: Hierarchy,
+    counts: "npt.NDArray[np.int32]",
+    parents: dict[Hashable, Hashable | None],
+    cells: dict[Hashable, int],
+    units: int,
+    layers: dict[tuple[str, str], int],
+) -> Pooled:
+    """The units-only set, answers and leaders decided together (module docstring)."""
+    answered = np.zeros((len(cells), len(layers)), dtype=np.int32)
+    answered[units:] = counts[units:, :, :5].sum(axis=2) > 0
+    leaders = _pool_up(answered, parents, cells)[:units].T.tolist()
+    valid = counts[:units, :, :5].sum(axis=2).T.tolist()
+    opted_out = (counts[:units, :, 5] + counts[:units, :, 6]).T.tolist()
+    published, opt_outs_shown = [], []
+    for layer in range(len(layers)):
+        shown, outs = hierarchy.decide_pooled(
+            valid[layer], opted_out[layer], leaders[layer], round_.min_group_size
+        )
+        published.append(shown)
+        opt_outs_shown.append(outs)
+    return Pooled(published, opt_outs_shown, leaders)
+
+
+def _pool_up(
+    array: "npt.NDArray[np.int32]",
+    parents: dict[Hashable, Hashable | None],
+    cells: dict[Hashable, int],
+) -> "npt.NDArray[np.int32]":
+    """`array` (by cell first), changed in place so each cell holds its own and every cell's
+    below it, and returned."""
+    pooled = array
+    above = [-1 if up is None else cells[up] for up in parents.values()]
+    depth = [0] * len(above)
+    for cell, up in enumerate(above):  # each cell comes after the cell above it
+        if up >= 0:
+            depth[cell] = depth[up] + 1
+    above_array, depth_array = np.array(above, dtype=np.int64), np.array(depth, dtype=np.int64)
+    for level in range(max(depth, default=0), 0, -1):
+        at = np.flatnonzero(depth_array == level)
+        np.add.at(pooled, above_array[at], pooled[at])
+    return pooled
 
 
 def _pooled(
@@ -241,16 +368,7 @@ def _pooled(
     counts[node[kept], layer[kept]] = answers[kept, 1:]
     # Pool upwards a level at a time, the deepest first, so a cell holds all below it when it
     # is added to the cell above.
-    above = [-1 if up is None else cells[up] for up in parents.values()]
-    depth = [0] * len(above)
-    for cell, up in enumerate(above):  # each cell comes after the cell above it
-        if up >= 0:
-            depth[cell] = depth[up] + 1
-    above_array, depth_array = np.array(above, dtype=np.int64), np.array(depth, dtype=np.int64)
-    for level in range(max(depth, default=0), 0, -1):
-        at = np.flatnonzero(depth_array == level)
-        np.add.at(counts, above_array[at], counts[at])
-    return counts
+    return _pool_up(counts, parents, cells)
 
 
 def _units(unit_paths: Iterable[str]) -> dict[str, str | None]:

@@ -15,7 +15,14 @@ from omstil.reports.access import (
     visible_leaders,
 )
 from omstil.reports.comparisons import comparisons
-from omstil.reports.figures import RoundFigures, compute, figure_json, leader_key, unit_key
+from omstil.reports.figures import (
+    RoundFigures,
+    View,
+    compute,
+    figure_json,
+    leader_key,
+    unit_key,
+)
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import EvaluatedLeader, Round
@@ -37,7 +44,9 @@ def _texts(round_: Round, language: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def _items(figures: RoundFigures, cell: object, language: str) -> list[dict[str, Any]]:
+def _items(
+    figures: RoundFigures, cell: object, language: str, view: View = View.FULL
+) -> list[dict[str, Any]]:
     texts = _texts(figures.round, language)
     groups = [group for group in GROUPS if group in figures.round.rater_groups]
     return [
@@ -45,7 +54,9 @@ def _items(figures: RoundFigures, cell: object, language: str) -> list[dict[str,
             "key": item,
             "theme": texts.get(item, ("", ""))[0],
             "text": texts.get(item, ("", item))[1],
-            "groups": {group: figure_json(figures.group(cell, group, item)) for group in groups},
+            "groups": {
+                group: figure_json(figures.group(cell, group, item, view)) for group in groups
+            },
         }
         for item in texts
     ]
@@ -119,12 +130,14 @@ def _change(now: dict[str, Any], before: dict[str, Any]) -> float | None:
     return round(float(now["mean"]) - float(before["mean"]), 2)
 
 
-def _add_change(items: list[dict[str, Any]], before: RoundFigures, cell: Hashable) -> None:
+def _add_change(
+    items: list[dict[str, Any]], before: RoundFigures, cell: Hashable, view: View = View.FULL
+) -> None:
     """The change in the employees' mean since `before`, where both figures are shown."""
     for item in items:
         figure = item["groups"].get("employee")
         if figure is not None:
-            old = figure_json(before.group(cell, "employee", item["key"]))
+            old = figure_json(before.group(cell, "employee", item["key"], view))
             figure["change"] = _change(figure, old)
 
 
@@ -185,31 +198,30 @@ def unit_report(
     if access is None:
         raise ReportUnavailable(_("Du har ikke adgang til denne rapport."))
     figures = compute(round_)
-    items = _items(figures, unit_key(unit_path), language)
-    columns = _columns(leaders, unit_path, access)
+    items = _items(figures, unit_key(unit_path), language, access.view)
+    columns = _columns(leaders, unit_path, access, figures)
     previous = previous_unit_round(round_, unit_path)
     before_access = None
     if previous is not None:
         before_access = full if viewer is None else unit_access(viewer, previous, unit_path)
     before = compute(previous) if previous is not None and before_access is not None else None
-    if before is not None:
-        _add_change(items, before, unit_key(unit_path))
+    if before is not None and before_access is not None:
+        _add_change(items, before, unit_key(unit_path), before_access.view)
     for column in columns:
         cells: dict[str, Any] = {}
         for item in items:
-            if not column["shown"]:
-                cells[item["key"]] = None
-                continue
-            figure = figure_json(figures.group(column["cell"], "employee", item["key"]))
-            if before is not None and before_access is not None:
-                shown_before = (
-                    before_access.named
-                    if column["kind"] == "leader"
-                    else before_access.may_show(column["unit"])
+            figure = figure_json(
+                figures.group(column["cell"], "employee", item["key"], access.view)
+            )
+            if (
+                before is not None
+                and before_access is not None
+                and (before_access.named or column["kind"] == "unit")
+            ):
+                old = figure_json(
+                    before.group(column["cell"], "employee", item["key"], before_access.view)
                 )
-                if shown_before:
-                    old = figure_json(before.group(column["cell"], "employee", item["key"]))
-                    figure["change"] = _change(figure, old)
+                figure["change"] = _change(figure, old)
             cells[item["key"]] = figure
         column["items"] = cells
     return {
@@ -228,10 +240,10 @@ def unit_report(
 
 
 def _columns(
-    leaders: list[EvaluatedLeader], unit_path: str, access: UnitAccess
+    leaders: list[EvaluatedLeader], unit_path: str, access: UnitAccess, figures: RoundFigures
 ) -> list[dict[str, Any]]:
     """The heat map's columns: the unit's own leaders (only by name for those who may see
-    them), then each unit right below it, shown if `access` allows it."""
+    them), then each unit right below it, whose figures `access` decides."""
     columns: list[dict[str, Any]] = []
     if access.named:
         for leader in leaders:
@@ -243,7 +255,7 @@ def _columns(
                         "employee_id": leader.employee_id,
                         "unit": leader.unit_path,
                         "cell": leader_key(leader.employee_id),
-                        "shown": True,
+                        "opens": False,
                     }
                 )
     prefix = unit_path + PATH_SEPARATOR
@@ -261,7 +273,8 @@ def _columns(
                 "label": child.split(PATH_SEPARATOR)[-1],
                 "unit": child,
                 "cell": unit_key(child),
-                "shown": access.may_show(child),
+                # Its own report opens for this viewer (`access.unit_access`).
+                "opens": access.named or figures.pools_leaders(unit_key(child)),
             }
         )
     return columns

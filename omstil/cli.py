@@ -29,6 +29,7 @@ Running Omstil
 
 Administration
   createsuperuser         create a system administrator
+  user reset-2fa EMAIL    reset a user's two-factor (they set it up again at next login)
   check [--deploy]        check the configuration
 
 Every command takes --help. `omstil help --all` lists Django's own commands as well.

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "omstil.site",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,7 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp marks the user verified when the session holds a device that checked a code;
+    # Omstil's rule then sends administrators to set up or enter their second factor.
+    "django_otp.middleware.OTPMiddleware",
     "omstil.core.middleware.LanguageMiddleware",
+    "omstil.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -189,6 +196,17 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Days a zip of every leader's report is kept after it is made (`omstil round tick` deletes it).
 OMSTIL_ARCHIVE_DAYS = max(1, env_int("OMSTIL_ARCHIVE_DAYS", 7))
+# Organisation and system administrators who sign in locally (a password or a sign-in link)
+# must use two-factor authentication (docs/security.md). Off only in the test suite
+# (tests/settings.py) or for a trial without authenticator apps.
+OMSTIL_TWO_FACTOR_REQUIRED = env_bool("OMSTIL_TWO_FACTOR_REQUIRED", default=True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Omstil"
+# Django's admin lists devices without their keys or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How long a link to reset one's password may be used (once). Sign-in links are made the same
+# way, so they, too, last at most this long.
+PASSWORD_RESET_TIMEOUT = max(1, env_int("OMSTIL_PASSWORD_RESET_MINUTES", 60)) * 60
 # How long a sign-in link sent by e-mail may be used (once).
 OMSTIL_SIGN_IN_LINK_MINUTES = max(1, env_int("OMSTIL_SIGN_IN_LINK_MINUTES", 30))
 # While a round runs, the counts of who took part that leaders and HR see are refreshed this

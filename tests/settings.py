@@ -27,3 +27,7 @@ OMSTIL_PARTICIPATION_REFRESH_SECONDS = 0
 # django-axes needs; the login limit is tested with the production backends in
 # tests/test_login_limit.py.
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The suite logs HR and system administrators in with the test client and Playwright's `log_in`,
+# which give no second factor; production requires it (OMSTIL_TWO_FACTOR_REQUIRED defaults to
+# on). tests/test_two_factor.py and the browser tests turn it on with the `settings` fixture.
+OMSTIL_TWO_FACTOR_REQUIRED = False

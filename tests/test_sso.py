@@ -359,10 +359,43 @@ def test_the_secret_is_stored_encrypted(fjordby, oidc_provider):
 PAGE = "/organisationer/{slug}/organisationens-login/"
 
 
-def test_hr_turns_the_organisations_login_on_in_the_browser_and_the_secret_stays_hidden(
+def test_hr_sees_the_organisations_login_and_may_turn_it_off_but_not_choose_the_provider(
     fjordby, oidc_provider, client, hr
 ):
-    administrator = hr(fjordby)
+    """Whoever chooses the provider can sign in as any leader in the HR file, whose report HR
+    may not see: only a system administrator sets it."""
+    client.force_login(hr(fjordby))
+    page = client.get(PAGE.format(slug="fjordby")).content.decode()
+    assert redirect_uri() in page
+    assert 'name="client_secret"' not in page
+    assert "systemadministratoren" in page.lower()
+    response = client.post(
+        PAGE.format(slug="fjordby"),
+        {
+            "issuer": oidc_provider.issuer,
+            "client_id": "hr-own",
+            "client_secret": "hr-own-secret",
+            "claim": "email",
+        },
+    )
+    assert response.status_code == 403
+    assert not SingleSignOn.objects.exists()
+    set_single_sign_on(
+        fjordby,
+        issuer=oidc_provider.issuer,
+        client_id="omstil-fjordby",
+        client_secret="s",
+        claim="email",
+        actor=None,
+    )
+    assert client.post(PAGE.format(slug="fjordby"), {"action": "off"}).status_code == 302
+    assert not SingleSignOn.objects.exists()
+
+
+def test_the_system_admin_turns_it_on_in_the_browser_and_the_secret_stays_hidden(
+    fjordby, oidc_provider, client, system_admin
+):
+    administrator = system_admin
     client.force_login(administrator)
     page = client.get(PAGE.format(slug="fjordby"))
     assert page.status_code == 200
@@ -422,8 +455,8 @@ def test_hr_turns_the_organisations_login_on_in_the_browser_and_the_secret_stays
     assert "the-secret-from-the-provider" not in repr(list(AuditEntry.objects.values()))
 
 
-def test_a_bad_issuer_on_hrs_page_is_explained_and_nothing_is_saved(fjordby, client, hr):
-    client.force_login(hr(fjordby))
+def test_a_bad_issuer_on_the_page_is_explained_and_nothing_is_saved(fjordby, client, system_admin):
+    client.force_login(system_admin)
     response = client.post(
         PAGE.format(slug="fjordby"),
         {

@@ -32,7 +32,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from omstil.accounts.access import acting_user
 from omstil.accounts.models import User
-from omstil.organisations.access import get_administered_organisation
+from omstil.organisations.access import get_administered_organisation, require_system_admin
 from omstil.organisations.models import Person, SingleSignOn
 from omstil.organisations.sso import (
     REASONS,
@@ -256,10 +256,14 @@ class SingleSignOnForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_sso(request: HttpRequest, slug: str) -> HttpResponse:
-    """HR or a system administrator turns the organisation's own login on, changes or ends it."""
+    """The organisation's own login: HR sees it and may turn it off; only a system
+    administrator turns it on or changes it, as whoever chooses the provider can sign in as
+    any person the HR file names (docs/access.md)."""
     organisation = get_administered_organisation(request.user, slug)
     sso = SingleSignOn.objects.filter(organisation=organisation).first()
     user = acting_user(request)
+    if request.method == "POST" and request.POST.get("action") != "off":
+        require_system_admin(user)
     if request.method == "POST" and request.POST.get("action") == "off":
         if turn_off_single_sign_on(organisation, actor=user):
             messages.success(request, _("Organisationens login er slået fra."))
@@ -294,5 +298,6 @@ def organisation_sso(request: HttpRequest, slug: str) -> HttpResponse:
             "sso": sso,
             "form": form,
             "redirect_uri": redirect_uri(),
+            "may_change": user.is_system_admin,
         },
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from omstil.lib.env import env_bool, env_int, env_list, env_str
@@ -42,7 +43,25 @@ if BEHIND_PROXY:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A session lasts a working day from signing in (or from the last change to it), then the
+# person signs in again; closing the browser ends it too.
+SESSION_COOKIE_AGE = max(1, env_int("OMSTIL_SESSION_HOURS", 8)) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Every page is sent with a Content Security Policy: Omstil's pages use no script at all and
+# only their own style sheets, images and fonts (inline SVG charts and QR codes included), so
+# nothing injected into a page could run or load from elsewhere. No page may be framed.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
@@ -73,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +229,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = max(1, env_int("OMSTIL_PASSWORD_RESET_MINUTES", 60)) * 60
 # How long a sign-in link sent by e-mail may be used (once).
 OMSTIL_SIGN_IN_LINK_MINUTES = max(1, env_int("OMSTIL_SIGN_IN_LINK_MINUTES", 30))
+OMSTIL_REPORT_READY_LINK_HOURS = max(1, env_int("OMSTIL_REPORT_READY_LINK_HOURS", 72))
 # While a round runs, the counts of who took part that leaders and HR see are refreshed this
 # often, so that a change cannot be tied to one person's submit (docs/disclosure.md).
 OMSTIL_PARTICIPATION_REFRESH_SECONDS = max(0, env_int("OMSTIL_PARTICIPATION_REFRESH_SECONDS", 3600))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from omstil.organisations import sso_views, views
+from omstil.organisations import roles_views, sso_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/enheder/<id:unit_id>/", views.unit_detail, name="unit"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("<slug:slug>/import/<id:pending_id>/", views.import_confirm, name="import_confirm"),
+    path("<slug:slug>/roller/", roles_views.organisation_roles, name="roles"),
     path("<slug:slug>/slet/", views.organisation_delete, name="delete"),
     path("<slug:slug>/organisationens-login/", sso_views.organisation_sso, name="sso"),
 ]

@@ -41,7 +41,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="da-DK")
+    # axe-core is added to each page as an inline script, which Omstil's Content Security
+    # Policy refuses; tests/browser/test_content_security_policy_in_browser.py checks the
+    # pages with the policy in force.
+    context = browser.new_context(locale="da-DK", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

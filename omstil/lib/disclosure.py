@@ -23,7 +23,9 @@ Figures are checked in passes, in the order of their repr, until a pass hides no
 the same counts always give the same figures.
 """
 
+import functools
 import heapq
+import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -235,11 +237,17 @@ class Hierarchy:
                 depth[node] = depth[self._parent[node]] + 1
         deepest = max(depth, default=0)
         base = sum(valid) * (deepest + 1) + 1
-        value = [n * base ** (deepest - d) for n, d in zip(valid, depth, strict=True)]
+        weight = [base ** (deepest - d) for d in range(deepest + 1)]
+        value = [n * weight[d] for n, d in zip(valid, depth, strict=True)]
         allowed = [
             n >= threshold and count >= MIN_LEADERS for n, count in zip(valid, leaders, strict=True)
         ]
-        shown = self.cheapest([(valid, threshold), (leaders, MIN_LEADERS)], allowed, value)
+        measures = [(valid, threshold), (leaders, MIN_LEADERS)]
+        if threshold >= MIN_LEADERS and list(valid) == list(leaders):
+            # Each answer is a leader's own (the self and superior groups): every remainder of
+            # at least `threshold` answers holds as many leaders, so answers decide alone.
+            measures = measures[:1]
+        shown = self.cheapest(measures, allowed, value)
         outs_allowed = [
             is_shown and not 0 < out < threshold
             for is_shown, out in zip(shown, opted_out, strict=True)
@@ -259,85 +267,76 @@ class Hierarchy:
         with its threshold; a shown figure's remainder – the figure minus the largest shown
         figures inside it – must be 0 or at least the threshold in every measure. Exact, by
         dynamic programming over the tree: what a hidden figure leaves to the shown figure
-        above it matters only up to the threshold, so each figure has at most
-        (threshold + 1) per measure states.
+        above it matters only up to the threshold, so a figure has at most the product of
+        (threshold + 1) over the measures states, numbered here as one integer.
         """
         size = len(self._keys)
-        limits = tuple(threshold for _counts, threshold in measures)
+        limits = [threshold for _counts, threshold in measures]
         counts = [counts for counts, _threshold in measures]
         if not all(len(c) == size for c in counts) or len(allowed) != size:
             raise ValueError("one count of each measure for every group")
         shown = [bool(a) for a in allowed]
         if not self._violations(counts, limits, shown):
             return shown  # nothing to hide: every allowed figure may be shown
-        zero = (0,) * len(limits)
-
-        def add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-            return tuple(min(x + y, k) for x, y, k in zip(a, b, limits, strict=True))
-
-        def safe(state: tuple[int, ...]) -> bool:
-            return all(x == 0 or x >= k for x, k in zip(state, limits, strict=True))
-
-        children = self._children
-        # best[node]: what the figure passes up (its state) → the greatest value below it.
-        best: list[dict[tuple[int, ...], float]] = [{} for _ in range(size)]  # or int
-        # How each state was reached: shown or not, and each child's state.
-        choice: list[dict[tuple[int, ...], tuple[bool, tuple[int, ...]]]] = [{}] * size
-        steps: list[list[dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]]]] = [
-            []
-        ] * size
+        add, safe, strides = _states(limits)
+        children, parent = self._children, self._parent
+        # Each figure's own state: its part outside the figures inside it, capped.
+        start = [0] * size
+        for measure, limit, stride in zip(counts, limits, strides, strict=True):
+            part = list(measure)
+            for node, up in enumerate(parent):
+                if up >= 0:
+                    part[up] -= measure[node]
+            for node, left in enumerate(part):
+                start[node] += (left if left < limit else limit) * stride
+        # best[node]: the state a figure passes up (what it leaves to the shown figure above
+        # it) → the greatest value in its subtree; how each was reached, for the way back.
+        best: list[dict[int, Any]] = [{}] * size
+        made: list[dict[int, tuple[bool, int]]] = [{}] * size
+        steps: list[list[dict[int, tuple[int, int]]]] = [[]] * size
         for node in self._bottom_up:
-            own = tuple(
-                min(c[node] - sum(c[child] for child in children[node]), k)
-                for c, k in zip(counts, limits, strict=True)
-            )
-            combined: dict[tuple[int, ...], float] = {own: 0.0}
+            combined: dict[int, Any] = {start[node]: 0}
             node_steps = []
             for child in children[node]:
-                merged: dict[tuple[int, ...], float] = {}
-                step: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+                merged: dict[int, Any] = {}
+                step: dict[int, tuple[int, int]] = {}
+                options = best[child].items()
                 for state, total in combined.items():
-                    for passed, gained in best[child].items():
-                        reached = add(state, passed)
+                    row = add[state]
+                    for passed, gained in options:
+                        reached = row[passed]
                         score = total + gained
-                        if score > merged.get(reached, -1.0):
+                        if score > merged.get(reached, -1):
                             merged[reached] = score
                             step[reached] = (state, passed)
                 combined = merged
                 node_steps.append(step)
+                best[child] = {}  # not needed any more
             steps[node] = node_steps
-            options = dict(combined)
-            made = {state: (False, state) for state in combined}
+            how = {state: (False, state) for state in combined}
             if shown[node]:
-                safe_states = [state for state in combined if safe(state)]
-                if safe_states:
-                    inside = max(safe_states, key=combined.__getitem__)
-                    score = value[node] + combined[inside]
-                    if score >= options.get(zero, -1.0):
-                        options[zero] = score
-                        made[zero] = (True, inside)
-            best[node], choice[node] = options, made
-            for child in children[node]:
-                best[child] = {}  # no longer needed
+                inside, score = -1, -1
+                for state, total in combined.items():
+                    if safe[state] and total > score:
+                        inside, score = state, total
+                if inside >= 0 and value[node] + score >= combined.get(0, -1):
+                    combined[0] = value[node] + score
+                    how[0] = (True, inside)
+            best[node], made[node] = combined, how
         result = [False] * size
-        wanted: list[tuple[int, tuple[int, ...] | None]] = [
-            (node, None) for node, up in enumerate(self._parent) if up < 0
-        ]
+        wanted = [(node, -1) for node, up in enumerate(parent) if up < 0]
         while wanted:
             node, state = wanted.pop()
-            if state is None:
+            if state < 0:
                 state = max(best[node], key=best[node].__getitem__)
-            is_shown, inside = choice[node][state]
-            result[node] = is_shown
-            reached = inside
+            result[node], reached = made[node][state]
             for child, step in zip(reversed(children[node]), reversed(steps[node]), strict=True):
-                before, passed = step[reached]
+                reached, passed = step[reached]
                 wanted.append((child, passed))
-                reached = before
         return result
 
     def _violations(
-        self, counts: Sequence[Sequence[int]], limits: tuple[int, ...], shown: Sequence[bool]
+        self, counts: Sequence[Sequence[int]], limits: Sequence[int], shown: Sequence[bool]
     ) -> bool:
         """Whether some shown figure leaves a small remainder in some measure."""
         for measure, limit in zip(counts, limits, strict=True):
@@ -423,6 +422,34 @@ class Hierarchy:
             else:
                 stack.extend(self._children[child])
         return min(found, key=lambda child: (measure[child], self._reprs[child]))
+
+
+@functools.cache
+def _state_tables(limits: tuple[int, ...]) -> tuple[list[list[int]], list[bool]]:
+    """For `Hierarchy.cheapest`: how states add (each measure capped at its threshold, which
+    stands for "at least the threshold"), and which are safe remainders (each measure 0 or at
+    least its threshold). A state is numbered with one digit per measure."""
+    shape = [limit + 1 for limit in limits]
+    states = list(itertools.product(*(range(n) for n in shape)))
+    number = {state: index for index, state in enumerate(states)}
+    add = [
+        [number[tuple(min(x + y, k) for x, y, k in zip(a, b, limits, strict=True))] for b in states]
+        for a in states
+    ]
+    safe = [all(x == 0 or x >= k for x, k in zip(a, limits, strict=True)) for a in states]
+    return add, safe
+
+
+def _states(limits: Sequence[int]) -> tuple[list[list[int]], list[bool], list[int]]:
+    """`_state_tables`, and what one unit of each measure adds to a state's number."""
+    key = tuple(limits)
+    add, safe = _state_tables(key)
+    strides = []
+    stride = 1
+    for limit in reversed(key):
+        strides.append(stride)
+        stride *= limit + 1
+    return add, safe, strides[::-1]
 
 
 _NO_ANSWERS = Counts()

@@ -75,7 +75,8 @@ class RoundFigures:
     counts: "npt.NDArray[np.int32]"  # by cell, layer and ANSWERS; a unit's pool all below it
     published: list[list[bool]]  # by layer and cell, as `Hierarchy.decide` decided
     opt_outs_shown: list[list[bool]]
-    pooled: "Pooled"
+    units_only: Hierarchy  # the units, for the units-only set
+    parents: dict[Hashable, Hashable | None]
     _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
     _made_pooled: dict[tuple[Hashable, str, str, View], Figure] = field(default_factory=dict)
 
@@ -90,6 +91,20 @@ class RoundFigures:
                 return EMPTY  # not kept: anybody may ask for any key
             made = self._made[key] = self._make(rater_group, layer, node)
         return made
+
+    @cached_property
+    def pooled(self) -> "Pooled":
+        """The units-only set, decided the first time a viewer without leaders' reports asks:
+        most viewers never need it, and for a region it costs as much again as the rest."""
+        return _pooled_decisions(
+            self.round,
+            self.units_only,
+            self.counts,
+            self.parents,
+            self.cells,
+            self.units,
+            self.layers,
+        )
 
     def pools_leaders(self, cell: Hashable) -> bool:
         """Whether the unit pools the teams of at least MIN_LEADERS leaders whose employees
@@ -293,9 +308,17 @@ def _compute(round_: Round) -> RoundFigures:
             )
         published.append(decided[0])
         opt_outs_shown.append(decided[1])
-    pooled = _pooled_decisions(round_, units_only, counts, parents, cells, len(units), layers)
     return RoundFigures(
-        round_, items, cells, len(units), layers, counts, published, opt_outs_shown, pooled
+        round_,
+        items,
+        cells,
+        len(units),
+        layers,
+        counts,
+        published,
+        opt_outs_shown,
+        units_only,
+        parents,
     )
 
 
@@ -310,7 +333,7 @@ def _pooled_decisions(
 ) -> Pooled:
     """The units-only set, answers and leaders decided together (module docstring)."""
     answered = np.zeros((len(cells), len(layers)), dtype=np.int32)
-    answered[units:] = counts[units:, :, :5].sum(axis=2) > 0
+    answered[units:] = counts[units:, :, :5].sum(axis=2) > 0  # pooled up in place, a copy
     leaders = _pool_up(answered, parents, cells)[:units].T.tolist()
     valid = counts[:units, :, :5].sum(axis=2).T.tolist()
     opted_out = (counts[:units, :, 5] + counts[:units, :, 6]).T.tolist()

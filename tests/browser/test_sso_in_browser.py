@@ -90,7 +90,7 @@ def test_the_system_admin_turns_the_organisations_login_on_in_the_browser(
     page: Page, live_server, transactional_db, settings, oidc_provider, system_admin
 ):
     settings.BASE_URL = live_server.url
-    organisation = Organisation.objects.create(slug="naboby", name="Naboby Kommune")
+    Organisation.objects.create(slug="naboby", name="Naboby Kommune")
     log_in(page, live_server.url, system_admin)
     page.goto(f"{live_server.url}/organisationer/naboby/organisationens-login/")
     expect(page.locator("#redirect-uri")).to_have_text(f"{live_server.url}/konto/log-ind/tilbage/")

@@ -48,7 +48,8 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
     context["plan_role"] = panel["plan_role"]
     if not employees_only:
         context["previous_plan"] = panel["previous_plan"]
-    form = request.GET.get("format") if request.GET.get("format") in ("pdf", "xlsx") else "html"
+    asked = request.GET.get("format", "")
+    form = asked if asked in ("pdf", "xlsx") else "html"
     if form == "xlsx" and employees_only:
         form = "html"  # the workbook holds every rater group: only the full report has one
     audit(
@@ -97,7 +98,8 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     except ReportUnavailable:
         # Not evaluated and not allowed look the same: neither reveals whether the unit exists.
         raise Http404(path) from None
-    form = request.GET.get("format") if request.GET.get("format") in ("pdf", "xlsx") else "html"
+    asked = request.GET.get("format", "")
+    form = asked if asked in ("pdf", "xlsx") else "html"
     audit(
         "report.unit",
         actor=viewer,

@@ -70,8 +70,9 @@ def test_hr_gives_a_reader_role_on_the_roles_page(page: Page, live_server, close
 
 
 def test_a_leader_sees_what_is_new_on_the_front_page(page: Page, live_server, closed_in_browser):
-    cecilie = Person.objects.get(employee_id="3").user
-    set_up_user(cecilie.email, PASSWORD)
+    account = Person.objects.get(employee_id="3").user
+    assert account is not None
+    cecilie = set_up_user(account.email, PASSWORD)
     log_in(page, live_server.url, cecilie)
     expect(page.get_by_role("heading", name="Nyt til dig")).to_be_visible()
     page.get_by_role("link", name="Læs rapporten").click()

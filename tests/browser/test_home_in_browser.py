@@ -23,5 +23,6 @@ def test_the_front_page_leads_hr_and_leaders_on(page: Page, live_server, transac
     expect(page.get_by_role("heading", level=1)).to_contain_text("Selvvurdering")
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("heading", level=2).first).to_have_text("Your own leadership")
+    expect(page.get_by_role("heading", level=2).first).to_have_text("New for you")
+    expect(page.get_by_role("heading", name="Your own leadership")).to_be_visible()
     assert_accessible(page)

@@ -13,6 +13,19 @@ from omstil.accounts.models import User
 from omstil.core.clients import client_address
 
 
+def own_email_field() -> forms.EmailField:
+    """The one field of the forms that send a link to one's own address (sign-in, reset)."""
+    return forms.EmailField(
+        label=_("E-mailadresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": _("Skriv din e-mailadresse."),
+            "invalid": _("Skriv en gyldig e-mailadresse."),
+        },
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Log in with e-mail address and password."""
 
@@ -49,15 +62,7 @@ class PasswordResetRequestForm(PasswordResetForm):
     """Ask for a link to set a new password. Django's form finds the active accounts with a
     usable password and this address; Omstil limits how often and sends in the background."""
 
-    email = forms.EmailField(
-        label=_("E-mailadresse"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        error_messages={
-            "required": _("Skriv din e-mailadresse."),
-            "invalid": _("Skriv en gyldig e-mailadresse."),
-        },
-    )
+    email = own_email_field()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         request: HttpRequest | None = kwargs.get("request")

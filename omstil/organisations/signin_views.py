@@ -5,9 +5,9 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from omstil.accounts.forms import own_email_field
 from omstil.core.clients import client_address
 from omstil.organisations.signin import request_link, user_of_link
 
@@ -15,15 +15,7 @@ from omstil.organisations.signin import request_link, user_of_link
 class SignInLinkForm(forms.Form):
     """One e-mail address, and nothing else."""
 
-    email = forms.EmailField(
-        label=_("E-mailadresse"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        error_messages={
-            "required": _("Skriv din e-mailadresse."),
-            "invalid": _("Skriv en gyldig e-mailadresse."),
-        },
-    )
+    email = own_email_field()
 
 
 @require_http_methods(["GET", "POST"])

@@ -333,7 +333,7 @@ def _pooled_decisions(
 ) -> Pooled:
     """The units-only set, answers and leaders decided together (module docstring)."""
     answered = np.zeros((len(cells), len(layers)), dtype=np.int32)
-    answered[units:] = counts[units:, :, :5].sum(axis=2) > 0  # pooled up in place, a copy
+    answered[units:] = counts[units:, :, :5].sum(axis=2) > 0  # then pooled up, in place
     leaders = _pool_up(answered, parents, cells)[:units].T.tolist()
     valid = counts[:units, :, :5].sum(axis=2).T.tolist()
     opted_out = (counts[:units, :, 5] + counts[:units, :, 6]).T.tolist()

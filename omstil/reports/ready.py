@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.tasks import send_email
-from omstil.organisations.accounts import account_for
+from omstil.organisations.accounts import account_for, may_sign_in, superiors_of
 from omstil.organisations.signin import link_for
-from omstil.reports.access import visible_leaders
 from omstil.rounds.models import EvaluatedLeader, Round
 
 # The round page reads when it was last sent from the audit log (core.audit.last_entry).
@@ -49,9 +48,14 @@ def send_report_ready(round_: Round, *, actor: User) -> int:
     leaders = EvaluatedLeader.objects.filter(round=round_, person__active=True).select_related(
         "person__organisation", "person__user"
     )
+    superiors = superiors_of(round_.organisation)
     for leader in leaders:
-        user = account_for(leader.person)
-        if user is None or leader.employee_id not in visible_leaders(user, round_):
+        # The policy lets every leader read their own report (`may_send`), so each leader the
+        # HR file still lets sign in, with an open account, may read theirs.
+        if not may_sign_in(leader.person, superiors):
+            continue
+        user = leader.person.user or account_for(leader.person)
+        if user is None or not user.is_active:
             continue
         report = reverse("reports:leader", args=[round_.pk, leader.employee_id])
         if has_sso:

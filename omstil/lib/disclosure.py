@@ -554,3 +554,175 @@ def participation_shown[U: Hashable, G: Hashable](
         hidden_part(members) for unit, members in units.items() if not rows[unit]
     )
     return ParticipationShown(groups, rows, may_show(everyone, left))
+
+
+# Figures across the tree ------------------------------------------------------------------------
+#
+# Breakdowns by leadership level or job family, and programmes' pools of leaders, cut across the
+# unit tree and across each other, so the remainder argument above no longer proves them safe.
+# Every figure is a sum over *atoms* – the finest cells (a leader's team × job family) – and a
+# set of figures is safe when no combination of them, with any real coefficients, adds up to a
+# set of atoms holding 1 to threshold − 1 answers, or (for a viewer who may not see single
+# leaders) the answers of one leader's team alone. Whether a set of atoms is such a combination
+# is linear algebra: its indicator lies in the span of the figures' indicators exactly when it
+# is orthogonal to their null space.
+
+# Above this many small sets to try, a figure set is taken to be unsafe rather than searched.
+AUDIT_BUDGET = 200_000
+_TOLERANCE = 1e-7
+
+
+def audit(
+    fixed: Sequence[Sequence[int]],
+    candidates: Sequence[Sequence[int]],
+    answers: Sequence[int],
+    owner: Sequence[int],
+    threshold: int,
+    *,
+    leaders: bool,
+) -> list[bool]:
+    """Which `candidates` (atom sets, the most worth first) may be shown beside the `fixed`
+    figures (shown already, and safe among themselves), so that together they are safe.
+
+    `answers` counts each atom's valid answers and `owner` gives its leader; with `leaders`,
+    one leader's team must never be shown or left to work out, and a candidate needs at least
+    MIN_LEADERS leaders whose teams answered. Candidates are taken in order, each kept when it
+    passes primary suppression and leaves everything kept so far safe: a later candidate never
+    changes an earlier one's fate, so figures added later (a new programme) hide themselves
+    rather than figures already shown.
+    """
+    active = [atom for atom, n in enumerate(answers) if n > 0]
+    shown = [False] * len(candidates)
+    passing = []
+    for number, figure in enumerate(candidates):
+        n = sum(answers[atom] for atom in figure)
+        teams = len({owner[atom] for atom in figure if answers[atom] > 0})
+        if n >= threshold and (not leaders or teams >= MIN_LEADERS):
+            passing.append(number)
+    base = [list(figure) for figure in fixed]
+    kept: list[list[int]] = []
+
+    def safe(extra: Sequence[int]) -> bool:
+        chosen = base + kept + [list(candidates[number]) for number in extra]
+        return not leaks(chosen, answers, owner, threshold, leaders=leaders, active=active)
+
+    # Taking candidates one by one is the same as taking the longest safe prefix of those left
+    # and dropping the one after it: adding a figure can only make more sets derivable.
+    left = passing
+    while left:
+        if safe(left):
+            for number in left:
+                shown[number] = True
+            break
+        low, high = 0, len(left) - 1  # left[:low] is safe, left[:high + 1] is not
+        while low < high:
+            middle = (low + high + 1) // 2
+            if safe(left[:middle]):
+                low = middle
+            else:
+                high = middle - 1
+        for number in left[:low]:
+            shown[number] = True
+            kept.append(list(candidates[number]))
+        left = left[low + 1 :]
+    return shown
+
+
+def leaks(
+    figures: Sequence[Sequence[int]],
+    answers: Sequence[int],
+    owner: Sequence[int],
+    threshold: int,
+    *,
+    leaders: bool,
+    active: Sequence[int] | None = None,
+) -> bool:
+    """Whether some combination of `figures` (atom sets) isolates 1 to threshold − 1 answers,
+    or with `leaders` the answers of a single leader's team; atoms without answers are taken
+    as known to be empty, as an attacker who knows the organisation might."""
+    import numpy as np
+
+    if active is None:
+        active = [atom for atom, n in enumerate(answers) if n > 0]
+    if not figures or not active:
+        return False
+    column = {atom: number for number, atom in enumerate(active)}
+    matrix = np.zeros((len(figures), len(active)), dtype=np.float64)
+    for row, figure in enumerate(figures):
+        for atom in figure:
+            if atom in column:
+                matrix[row, column[atom]] = 1.0
+    # Atoms in exactly the same figures cannot be told apart: one class each.
+    patterns, classes = np.unique(matrix.T, axis=0, return_inverse=True)
+    classes = np.asarray(classes).reshape(-1)
+    size = len(patterns)
+    class_answers = [0] * size
+    class_owners: list[set[int]] = [set() for _ in range(size)]
+    for number, atom in enumerate(active):
+        class_answers[classes[number]] += answers[atom]
+        class_owners[classes[number]].add(owner[atom])
+    published = patterns.T  # figures × classes
+    kernel = _null_space(published)  # (classes × dimensions): a set is derivable iff it sums to 0
+    derivable = np.linalg.norm(kernel, axis=1) < _TOLERANCE if kernel.size else np.ones(size, bool)
+    for number in range(size):
+        if derivable[number] and (
+            0 < class_answers[number] < threshold or (leaders and len(class_owners[number]) == 1)
+        ):
+            return True
+    if not kernel.size:
+        return False
+    rest = [number for number in range(size) if not derivable[number]]
+    # Two or more classes whose answers add up to fewer than the threshold.
+    small = sorted(
+        (number for number in rest if class_answers[number] <= threshold - 2),
+        key=class_answers.__getitem__,
+    )
+    budget = [AUDIT_BUDGET]
+
+    def small_set(start: int, total: float, vector: Any, count: int) -> bool:
+        for at in range(start, len(small)):
+            number = small[at]
+            added = total + class_answers[number]
+            if added >= threshold:
+                break  # sorted: every later class is at least as large
+            budget[0] -= 1
+            if budget[0] < 0:
+                return True  # too many to try: taken as unsafe
+            summed = kernel[number] if vector is None else vector + kernel[number]
+            if count >= 1 and np.linalg.norm(summed) < _TOLERANCE:
+                return True
+            if small_set(at + 1, added, summed, count + 1):
+                return True
+        return False
+
+    if small_set(0, 0, None, 0):
+        return True
+    if leaders:
+        # Two or more classes of one leader's team alone.
+        by_owner: dict[int, list[int]] = {}
+        for number in rest:
+            if len(class_owners[number]) == 1:
+                by_owner.setdefault(next(iter(class_owners[number])), []).append(number)
+        for own in by_owner.values():
+            if len(own) < 2:
+                continue
+            if len(own) > 16:
+                return True  # more combinations than are worth trying: taken as unsafe
+            for count in range(2, len(own) + 1):
+                for chosen in itertools.combinations(own, count):
+                    if np.linalg.norm(kernel[list(chosen)].sum(axis=0)) < _TOLERANCE:
+                        return True
+    return False
+
+
+def _null_space(matrix: Any) -> Any:
+    """An orthonormal basis of `matrix`'s null space, one row per column of `matrix` (the
+    columns of the result are the basis vectors)."""
+    import numpy as np
+
+    rows, columns = matrix.shape
+    if rows == 0:
+        return np.eye(columns)
+    _u, values, vt = np.linalg.svd(matrix, full_matrices=True)
+    rank = int((values > values.max(initial=0) * max(rows, columns) * 1e-12).sum())
+    return vt[rank:].T

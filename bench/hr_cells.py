@@ -159,6 +159,7 @@ def measure(size: str) -> dict[str, object]:
             before[level] += figures.published[layer][node] and node in old_units
             after[level] += figures.pooled.published[layer][node]
     levels = sorted(passing)
+    cross = measure_cross(figures)
     return {
         "organisation": size,
         "leaders": round_.leaders.count(),
@@ -169,6 +170,34 @@ def measure(size: str) -> dict[str, object]:
         "figures_s": round(with_pooled_s, 3),
         "figures_without_units_only_set_s": round(without_pooled_s, 3),
         "units_only_set_cost_ratio": round(with_pooled_s / without_pooled_s, 2),
+        **cross,
+    }
+
+
+def measure_cross(figures) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """HR's views across the tree (levels, job families, their cross with the units below the
+    top): the cells that pass primary suppression, the share of them shown after the audit,
+    and the audit's time as a ratio of the time to make the round's figures."""
+    from omstil.reports import crosscut
+    from omstil.reports.figures import View
+
+    started = time.perf_counter()
+    decided = crosscut.cross_figures(figures, View.POOLED)
+    audit_s = time.perf_counter() - started
+    passing: dict[str, int] = defaultdict(int)
+    shown: dict[str, int] = defaultdict(int)
+    for (key, _item), figure in decided.items():
+        kind = key[0] if len(key) == 2 else f"{key[0]}×unit"
+        if figure.n is None and figure.reason == crosscut.disclosure.PRIMARY_REASON:
+            continue
+        if figure.n == 0 and not figure.suppressed:
+            continue  # nobody answered
+        passing[kind] += 1
+        shown[kind] += not figure.suppressed
+    return {
+        "cross_cells_passing_primary": dict(passing),
+        "cross_shown_pct": {k: round(100 * shown[k] / passing[k], 1) for k in passing},
+        "cross_audit_s": round(audit_s, 3),
     }
 
 

@@ -122,6 +122,54 @@ def test_no_signed_combination_of_shown_figures_exposes_anyone(
                 assert len(teams) >= MIN_LEADERS
 
 
+@st.composite
+def trees_and_candidates(
+    draw: st.DrawFn,
+) -> tuple[list[int], list[int], list[list[int]], list[list[int]]]:
+    """Atoms under a small tree of figures (each atom in a leaf or a unit's own part) and
+    candidates cutting across it."""
+    answers, owner, candidates = draw(organisations())
+    size = len(answers)
+    nodes = draw(st.integers(1, 4))
+    parents: list[int | None] = [None] + [draw(st.integers(0, i - 1)) for i in range(1, nodes)]
+    home = [draw(st.integers(0, nodes - 1)) for _ in range(size)]
+    fixed = []
+    for node in range(nodes):
+        inside = {node}
+        for other in range(nodes):  # every node below `node`
+            up = parents[other]
+            while up is not None:
+                if up == node:
+                    inside.add(other)
+                up = parents[up]
+        figure = [atom for atom in range(size) if home[atom] in inside]
+        keep: bool = draw(st.booleans())
+        if figure and keep:
+            fixed.append(figure)
+    return answers, owner, fixed, candidates
+
+
+@settings(max_examples=400, deadline=None)
+@given(trees_and_candidates(), st.booleans())
+def test_audit_keeps_what_taking_candidates_one_by_one_keeps(
+    organisation: tuple[list[int], list[int], list[list[int]], list[list[int]]], leaders: bool
+) -> None:
+    """The audit's projections decide as `leaks` does over every figure, one by one."""
+    answers, owner, fixed, candidates = organisation
+    expected = [False] * len(candidates)
+    if not leaks(fixed, answers, owner, THRESHOLD, leaders=leaders):
+        kept: list[list[int]] = []
+        for number, figure in enumerate(candidates):
+            n = sum(answers[atom] for atom in figure)
+            teams = {owner[atom] for atom in figure if answers[atom]}
+            if n < THRESHOLD or (leaders and len(teams) < MIN_LEADERS):
+                continue
+            if not leaks([*fixed, *kept, figure], answers, owner, THRESHOLD, leaders=leaders):
+                expected[number] = True
+                kept.append(figure)
+    assert audit(fixed, candidates, answers, owner, THRESHOLD, leaders=leaders) == expected
+
+
 def test_halves_count_as_combinations() -> None:
     """Three leaders' pairs give each leader as half their signed sum: hidden."""
     pairs = [[0, 1], [0, 2], [1, 2]]

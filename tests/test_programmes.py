@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from omstil.accounts.services import set_up_user
 from omstil.core.models import AuditEntry
+from omstil.lib import disclosure
 from omstil.organisations.models import Organisation, Person
 from omstil.organisations.services import import_people
 from omstil.programmes.effect import Sample, item_effect, pool, t_quantile, welch
@@ -324,6 +325,61 @@ def test_two_shown_participants_are_not_enough_for_a_pool(measured):
         assert row.effect.participants is None
         assert row.effect.difference is None
         assert row.effect.others is not None
+
+
+def test_two_programmes_that_differ_by_one_leader_do_not_give_that_leader_away(measured):
+    """The attack of the security review: HR, who may not see single leaders' reports, makes
+    two programmes over the same rounds whose participants differ by one leader; subtracting
+    the effect pages' pools would give that leader's answers. The second programme's pools
+    are audited beside the first's and the rounds' unit figures, and hidden instead."""
+    assert not measured.baseline.visibility.get("org_admins")
+    before, after = compute(measured.baseline), compute(measured.follow_up)
+    shown = [
+        leader
+        for leader in measured.participants
+        if all(
+            not figures.group(leader_key(leader), "employee", key).suppressed
+            and figures.group(leader_key(leader), "employee", key).distribution
+            for figures in (before, after)
+            for key in KEYS
+        )
+    ]
+    first = programme_effect(programme_for(measured, shown[:-1]))
+    second = programme_effect(programme_for(measured, shown))
+    attacks = 0
+    for one, two in zip(first.rows, second.rows, strict=True):
+        assert one.effect.participants is not None  # the first programme is shown as before
+        for group in ("participants", "others"):
+            a, b = getattr(one.effect, group), getattr(two.effect, group)
+            if a is not None and b is not None:
+                # Never two shown pools of one statement a single leader apart.
+                assert len(set(a.leader_ids) ^ set(b.leader_ids)) != 1
+            elif a is not None:
+                attacks += 1
+                hidden = getattr(two.effect, f"{group}_hidden")
+                assert hidden == disclosure.COMPLEMENTARY_REASON
+    assert attacks >= len(KEYS)  # every statement was attacked, and nothing came of it
+
+
+def test_the_effect_page_explains_a_pool_hidden_beside_another_programme(client, measured, hr):
+    before, after = compute(measured.baseline), compute(measured.follow_up)
+    shown = [
+        leader
+        for leader in measured.participants
+        if all(
+            not figures.group(leader_key(leader), "employee", key).suppressed
+            and figures.group(leader_key(leader), "employee", key).distribution
+            for figures in (before, after)
+            for key in KEYS
+        )
+    ]
+    programme_for(measured, shown[:-1])
+    second = programme_for(measured, shown)
+    client.force_login(hr(measured.organisation))
+    page = client.get(
+        reverse("programmes:effect", args=[measured.organisation.slug, second.pk])
+    ).content.decode()
+    assert "skjult, så den ikke kan regnes ud af de andre tal" in page
 
 
 def test_the_report_waits_until_both_rounds_are_closed(db):

@@ -560,9 +560,9 @@ def participation_shown[U: Hashable, G: Hashable](
 #
 # Breakdowns by leadership level or job family, and programmes' pools of leaders, cut across the
 # unit tree and across each other, so the remainder argument above no longer proves them safe.
-# Every figure is a sum over *atoms* – the finest cells (a leader's team × job family) – and a
+# Every figure is a sum over *atoms*, the finest cells (a leader's team by job family), and a
 # set of figures is safe when no combination of them, with any real coefficients, adds up to a
-# set of atoms holding 1 to threshold − 1 answers, or (for a viewer who may not see single
+# set of atoms holding 1 to threshold - 1 answers, or (for a viewer who may not see single
 # leaders) the answers of one leader's team alone. Whether a set of atoms is such a combination
 # is linear algebra: its indicator lies in the span of the figures' indicators exactly when it
 # is orthogonal to their null space.
@@ -582,7 +582,8 @@ def audit(
     leaders: bool,
 ) -> list[bool]:
     """Which `candidates` (atom sets, the most worth first) may be shown beside the `fixed`
-    figures (shown already, and safe among themselves), so that together they are safe.
+    figures (a tree's shown figures: nested or disjoint, and safe among themselves), so that
+    together they are safe.
 
     `answers` counts each atom's valid answers and `owner` gives its leader; with `leaders`,
     one leader's team must never be shown or left to work out, and a candidate needs at least
@@ -590,42 +591,201 @@ def audit(
     passes primary suppression and leaves everything kept so far safe: a later candidate never
     changes an earlier one's fate, so figures added later (a new programme) hide themselves
     rather than figures already shown.
+
+    The tree's figures span the same sets as their remainders, which are disjoint; a set of
+    atoms S can be worked out exactly when its indicator has no part outside the span, and that
+    part's squared length is what is left of |S| after taking out the remainders' means and
+    the kept candidates' directions beyond them (an orthonormal basis, grown one candidate at a
+    time). So each candidate costs one projection, and each set tried a short sum.
     """
+    import numpy as np
+
     active = [atom for atom, n in enumerate(answers) if n > 0]
     shown = [False] * len(candidates)
-    passing = []
-    for number, figure in enumerate(candidates):
-        n = sum(answers[atom] for atom in figure)
-        teams = len({owner[atom] for atom in figure if answers[atom] > 0})
-        if n >= threshold and (not leaders or teams >= MIN_LEADERS):
-            passing.append(number)
-    base = [list(figure) for figure in fixed]
-    kept: list[list[int]] = []
+    if not active:
+        return shown
+    column = {atom: number for number, atom in enumerate(active)}
+    size = len(active)
+    # Each atom's remainder: the smallest fixed figure around it (-1: none; known alone).
+    region = [-1] * size
+    smallest = [0] * size
+    for number, figure in enumerate(fixed):
+        members = [column[atom] for atom in figure if atom in column]
+        for at in members:
+            if region[at] < 0 or len(members) < smallest[at]:
+                region[at], smallest[at] = number, len(members)
+    region = _renumber(region)
+    region_size = [0] * (max(region) + 1)
+    for r in region:
+        region_size[r] += 1
+    alone = {region[at] for at in range(size) if smallest[at] == 0}  # outside every figure
+    members_of = []
+    for figure in candidates:
+        members_of.append(sorted({column[atom] for atom in figure if atom in column}))
+    # The finest classes: atoms in the same remainder and the same candidates.
+    patterns: dict[tuple[int, ...], list[int]] = {}
+    pattern_of: list[list[int]] = [[region[at]] for at in range(size)]
+    for number, members in enumerate(members_of):
+        for at in members:
+            pattern_of[at].append(number)
+    for at in range(size):
+        patterns.setdefault(tuple(pattern_of[at]), []).append(at)
+    classes = list(patterns.values())
+    class_region = [region[group[0]] for group in classes]
+    class_atoms = [len(group) for group in classes]
+    class_answers = [sum(answers[active[at]] for at in group) for group in classes]
+    class_owners = [{owner[active[at]] for at in group} for group in classes]
+    class_of = [0] * size
+    for number, group in enumerate(classes):
+        for at in group:
+            class_of[at] = number
 
-    def safe(extra: Sequence[int]) -> bool:
-        chosen = base + kept + [list(candidates[number]) for number in extra]
-        return not leaks(chosen, answers, owner, threshold, leaders=leaders, active=active)
+    def outside_tree(vector: Any) -> Any:
+        """`vector` (over the active atoms) less its remainders' means: its part outside the
+        span of the tree's figures."""
+        sums = np.bincount(region, weights=vector, minlength=len(region_size))
+        means = np.divide(
+            sums, region_size, out=np.zeros_like(sums), where=np.array(region_size) > 0
+        )
+        for r in alone:
+            means[r] = 0.0
+        return vector - means[region]
 
-    # Taking candidates one by one is the same as taking the longest safe prefix of those left
-    # and dropping the one after it: adding a figure can only make more sets derivable.
-    left = passing
-    while left:
-        if safe(left):
-            for number in left:
-                shown[number] = True
-            break
-        low, high = 0, len(left) - 1  # left[:low] is safe, left[:high + 1] is not
-        while low < high:
-            middle = (low + high + 1) // 2
-            if safe(left[:middle]):
-                low = middle
-            else:
-                high = middle - 1
-        for number in left[:low]:
-            shown[number] = True
-            kept.append(list(candidates[number]))
-        left = left[low + 1 :]
+    basis = np.zeros((size, 0))
+    class_basis = np.zeros((len(classes), 0))  # each class's atoms summed in every direction
+
+    def residue(chosen: Sequence[int], extra: Any = None) -> float:
+        """|S|² minus its part in the span: 0 exactly when the classes' union can be worked out."""
+        per_region: dict[int, int] = {}
+        for number in chosen:
+            per_region[class_region[number]] = (
+                per_region.get(class_region[number], 0) + class_atoms[number]
+            )
+        left = 0.0
+        for r, count in per_region.items():
+            left += count if r in alone else count - count * count / region_size[r]
+        along = class_basis[list(chosen)].sum(axis=0)
+        left -= float(along @ along)
+        if extra is not None:
+            step = float(extra[list(chosen)].sum())
+            left -= step * step
+        return left
+
+    # The tree's figures alone let exactly the unions of their remainders be worked out:
+    # unsafe when one of those is small, or one leader's team.
+    region_answers = [0] * len(region_size)
+    region_owners: list[set[int]] = [set() for _ in region_size]
+    for at in range(size):
+        region_answers[region[at]] += answers[active[at]]
+        region_owners[region[at]].add(owner[active[at]])
+    for r, n in enumerate(region_answers):
+        if r not in alone and (0 < n < threshold or (leaders and len(region_owners[r]) == 1)):
+            return shown  # the tree's figures alone are not safe: nothing more is shown
+    for number, members in enumerate(members_of):
+        n = sum(answers[active[at]] for at in members)
+        teams = len({owner[active[at]] for at in members})
+        if n < threshold or (leaders and teams < MIN_LEADERS):
+            continue
+        vector = np.zeros(size)
+        vector[members] = 1.0
+        part = outside_tree(vector)
+        if basis.shape[1]:
+            part -= basis @ (basis.T @ part)
+        length = float(np.linalg.norm(part))
+        if length < 1e-9:
+            shown[number] = True  # nothing new can be worked out with it
+            continue
+        direction = part / length
+        by_class = np.bincount(class_of, weights=direction, minlength=len(classes))
+        touched = {int(c) for c in np.flatnonzero(np.abs(by_class) > 1e-12)}
+        if _exposes(
+            lambda chosen, extra=by_class: residue(chosen, extra),
+            class_answers,
+            class_owners,
+            threshold,
+            leaders,
+            len(classes),
+            touched,
+        ):
+            continue
+        shown[number] = True
+        basis = np.column_stack([basis, direction])
+        class_basis = np.column_stack([class_basis, by_class])
     return shown
+
+
+def _renumber(values: list[int]) -> list[int]:
+    number: dict[int, int] = {}
+    return [number.setdefault(value, len(number)) for value in values]
+
+
+def _exposes(
+    residue: Any,
+    class_answers: Sequence[int],
+    class_owners: Sequence[set[int]],
+    threshold: int,
+    leaders: bool,
+    count: int,
+    touched: set[int] | None = None,
+) -> bool:
+    """Whether some union of classes that can be worked out (`residue` 0) holds 1 to
+    threshold − 1 answers, or with `leaders` one leader's team alone. With `touched`, only
+    sets holding one of those classes are tried: the others were tried before a figure that
+    leaves them as they were was added."""
+    every = range(count) if touched is None else sorted(touched)
+    derivable = {number for number in every if residue([number]) < _TOLERANCE}
+    for number in derivable:
+        if 0 < class_answers[number] < threshold or (leaders and len(class_owners[number]) == 1):
+            return True
+    small = sorted(
+        (
+            number
+            for number in range(count)
+            if class_answers[number] <= threshold - 2 and number not in derivable
+        ),
+        key=class_answers.__getitem__,
+    )
+    if touched is not None:
+        small = [number for number in small if residue([number]) >= _TOLERANCE]
+        if not any(number in touched for number in small):
+            small = []
+    budget = [AUDIT_BUDGET]
+
+    def small_set(start: int, total: int, chosen: list[int], new: bool) -> bool:
+        for at in range(start, len(small)):
+            number = small[at]
+            added = total + class_answers[number]
+            if added >= threshold:
+                break  # sorted: every later class is at least as large
+            budget[0] -= 1
+            if budget[0] < 0:
+                return True  # too many to try: taken as unsafe
+            chosen.append(number)
+            with_new = new or touched is None or number in touched
+            if len(chosen) >= 2 and with_new and residue(chosen) < _TOLERANCE:
+                return True
+            if small_set(at + 1, added, chosen, with_new):
+                return True
+            chosen.pop()
+        return False
+
+    if small_set(0, 0, [], False):
+        return True
+    if leaders:
+        by_owner: dict[int, list[int]] = {}
+        for number in range(count):
+            if len(class_owners[number]) == 1 and number not in derivable:
+                by_owner.setdefault(next(iter(class_owners[number])), []).append(number)
+        for own in by_owner.values():
+            if len(own) < 2 or (touched is not None and not touched.intersection(own)):
+                continue
+            if len(own) > 16:
+                return True  # more combinations than are worth trying: taken as unsafe
+            for size in range(2, len(own) + 1):
+                for chosen in itertools.combinations(own, size):
+                    if residue(list(chosen)) < _TOLERANCE:
+                        return True
+    return False
 
 
 def leaks(
@@ -661,8 +821,8 @@ def leaks(
     for number, atom in enumerate(active):
         class_answers[classes[number]] += answers[atom]
         class_owners[classes[number]].add(owner[atom])
-    published = patterns.T  # figures × classes
-    kernel = _null_space(published)  # (classes × dimensions): a set is derivable iff it sums to 0
+    published = patterns.T  # a row per figure, a column per class
+    kernel = _null_space(published)  # a row per class: a set is derivable iff its rows sum to 0
     derivable = np.linalg.norm(kernel, axis=1) < _TOLERANCE if kernel.size else np.ones(size, bool)
     for number in range(size):
         if derivable[number] and (

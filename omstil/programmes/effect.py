@@ -103,6 +103,7 @@ class GroupChange:
     baseline: Sample
     follow_up: Sample
     change: Estimate
+    leader_ids: tuple[str, ...] = ()  # the leaders pooled, by employee id
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class ItemEffect:
     participants: GroupChange | None
     others: GroupChange | None
     difference: Estimate | None
+    # Why a group of enough leaders is not shown all the same (disclosure control's reason).
+    participants_hidden: str | None = None
+    others_hidden: str | None = None
 
 
 def _shown(distribution: Distribution | None) -> bool:
@@ -132,7 +136,9 @@ def _group_change(
 ) -> GroupChange:
     before = pool(d for leader in leaders if (d := baseline[leader]) is not None)
     after = pool(d for leader in leaders if (d := follow_up[leader]) is not None)
-    return GroupChange(len(leaders), before, after, welch([(1, after), (-1, before)]))
+    return GroupChange(
+        len(leaders), before, after, welch([(1, after), (-1, before)]), tuple(leaders)
+    )
 
 
 def item_effect(

@@ -40,9 +40,9 @@ def _estimate(estimate: Estimate) -> dict[str, Any]:
     }
 
 
-def _group(change: GroupChange | None, leaders: int) -> dict[str, Any]:
+def _group(change: GroupChange | None, leaders: int, hidden: str | None) -> dict[str, Any]:
     if change is None:
-        return {"shown": False, "leaders": leaders}
+        return {"shown": False, "leaders": leaders, "reason": hidden}
     return {
         "shown": True,
         "leaders": change.leaders,
@@ -137,8 +137,12 @@ def effect_context(programme: Programme, language: str) -> dict[str, Any]:
             "number": number,
             "theme": row.theme,
             "text": row.text,
-            "participants": _group(row.effect.participants, row.effect.participant_leaders),
-            "others": _group(row.effect.others, row.effect.other_leaders),
+            "participants": _group(
+                row.effect.participants,
+                row.effect.participant_leaders,
+                row.effect.participants_hidden,
+            ),
+            "others": _group(row.effect.others, row.effect.other_leaders, row.effect.others_hidden),
             "difference": _estimate(row.effect.difference) if row.effect.difference else None,
             "reading": _reading(row.effect.difference),
         }

@@ -4,11 +4,11 @@ Every change is atomic, checks everything before it writes, takes the acting use
 audit line and raises `ProgrammeInvalid` with every problem in Danish (or the active language).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -17,8 +17,10 @@ from omstil.core.audit import audit
 from omstil.organisations.models import Organisation, Person
 from omstil.programmes.effect import Distribution, ItemEffect, item_effect
 from omstil.programmes.models import Attendance, Module, Participant, Programme
+from omstil.reports import crosscut
 from omstil.reports.comparisons import MIN_OTHER_LEADERS
-from omstil.reports.figures import RoundFigures, compute, leader_key
+from omstil.reports.crosscut import Pool
+from omstil.reports.figures import RoundFigures, View, compute, leader_key
 from omstil.responses.questionnaire import build_pages
 from omstil.rounds.models import EvaluatedLeader, Round
 
@@ -467,9 +469,8 @@ def _employee_figures(
     return shown
 
 
-def programme_effect(programme: Programme, language: str = "da") -> EffectReport:
-    """Per statement: the change for participants and for the other leaders, and the difference."""
-    participants = set(programme.participants.values_list("person__employee_id", flat=True))
+def _measured(programme: Programme, language: str = "da") -> "Measured | None":
+    """What a programme's effect is made from, once both its rounds are closed."""
     baseline, follow_up = programme.baseline_round, programme.follow_up_round
     if (
         baseline is None
@@ -477,7 +478,7 @@ def programme_effect(programme: Programme, language: str = "da") -> EffectReport
         or baseline.status != Round.Status.CLOSED
         or follow_up.status != Round.Status.CLOSED
     ):
-        return EffectReport(programme, False, len(participants), 0, MIN_POOL_LEADERS, [])
+        return None
     before_leaders = list(
         EvaluatedLeader.objects.filter(round=baseline).values_list("employee_id", flat=True)
     )
@@ -490,7 +491,8 @@ def programme_effect(programme: Programme, language: str = "da") -> EffectReport
         for page in build_pages(baseline, "employee", language)
         for statement in page.statements
     }
-    rows = []
+    participants = set(programme.participants.values_list("person__employee_id", flat=True))
+    statements = []
     for page in build_pages(follow_up, "employee", language):
         for statement in page.statements:
             if statement.key not in asked_before:
@@ -501,12 +503,96 @@ def programme_effect(programme: Programme, language: str = "da") -> EffectReport
                 participants,
                 MIN_POOL_LEADERS,
             )
-            rows.append(EffectRow(statement.key, page.title, statement.text, effect))
+            statements.append((page.title, statement.key, statement.text, effect))
+    return Measured(
+        baseline,
+        follow_up,
+        participants,
+        len(participants & set(before_leaders) & set(after_leaders)),
+        statements,
+        before,
+        after,
+    )
+
+
+@dataclass
+class Measured:
+    baseline: Round
+    follow_up: Round
+    participants: set[str]
+    evaluated_in_both: int
+    statements: list[tuple[str, str, str, ItemEffect]]  # theme, key, text, effect
+    before: RoundFigures
+    after: RoundFigures
+
+
+def _pool_key(programme_id: int, group: str) -> tuple[str, int, str]:
+    return ("programme", programme_id, group)
+
+
+def programme_pools(round_: Round) -> dict[str, list[Pool]]:
+    """The pools of leaders every programme of the organisation shows of `round_`, by
+    statement: its participants and the other leaders, as `programme_effect` pools them, in the
+    order the programmes were made (`omstil/reports/crosscut.py` decides them together)."""
+    pools: dict[str, list[Pool]] = {}
+    programmes = Programme.objects.filter(organisation_id=round_.organisation_id).filter(
+        Q(baseline_round=round_) | Q(follow_up_round=round_)
+    )
+    for programme in programmes.select_related("baseline_round", "follow_up_round").order_by("pk"):
+        measured = _measured(programme)
+        if measured is None:
+            continue
+        for _theme, key, _text, effect in measured.statements:
+            for group, change in (("participants", effect.participants), ("others", effect.others)):
+                if change is not None:
+                    pools.setdefault(key, []).append(
+                        Pool(_pool_key(programme.pk, group), frozenset(change.leader_ids))
+                    )
+    return pools
+
+
+def _viewer_view(round_: Round) -> View:
+    """How the organisation's administrators, who see programmes, see the round's figures."""
+    return View.FULL if round_.visibility.get("org_admins") else View.POOLED
+
+
+def programme_effect(programme: Programme, language: str = "da") -> EffectReport:
+    """Per statement: the change for participants and for the other leaders, and the difference;
+    a group whose pools disclosure control hides in either round, beside everything else the
+    viewer sees of the rounds, is left out with the reason."""
+    measured = _measured(programme, language)
+    if measured is None:
+        participants = programme.participants.count()
+        return EffectReport(programme, False, participants, 0, MIN_POOL_LEADERS, [])
+    rows = []
+    for theme, key, text, effect in measured.statements:
+        hidden = {}
+        for group in ("participants", "others"):
+            for round_, figures in (
+                (measured.baseline, measured.before),
+                (measured.follow_up, measured.after),
+            ):
+                shown = crosscut.figure(
+                    figures, _viewer_view(round_), _pool_key(programme.pk, group), key
+                )
+                if shown.suppressed:
+                    hidden[group] = shown.reason
+                    break
+        if hidden:
+            effect = replace(
+                effect,
+                participants=None if "participants" in hidden else effect.participants,
+                others=None if "others" in hidden else effect.others,
+                difference=None,
+                participants_hidden=hidden.get("participants"),
+                others_hidden=hidden.get("others"),
+            )
+        rows.append(EffectRow(key, theme, text, effect))
     return EffectReport(
         programme,
         True,
-        len(participants),
-        len(participants & set(before_leaders) & set(after_leaders)),
+        len(measured.participants),
+        measured.evaluated_in_both,
         MIN_POOL_LEADERS,
         rows,
     )

@@ -79,6 +79,8 @@ class RoundFigures:
     parents: dict[Hashable, Hashable | None]
     _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
     _made_pooled: dict[tuple[Hashable, str, str, View], Figure] = field(default_factory=dict)
+    # What is made from these figures elsewhere, kept as long as they are (`crosscut`).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def group(self, cell: Hashable, rater_group: str, item: str, view: View = View.FULL) -> Figure:
         if view is not View.FULL:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
 from omstil.core.audit import audit
-from omstil.lib.job_families import coarsen
+from omstil.lib.job_families import OTHER, coarsen
 from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds.models import Invitation, Participation, Round
 from omstil.rounds.participation import tally
@@ -69,14 +69,13 @@ def rewrite_answers(round_: Round) -> None:
     Rows written while the round was open carry traces of when and in which transaction they
     were written (PostgreSQL's transaction ids, SQLite's row order) that could line them up with
     the invitations marked completed at the same moment. New rows, in random order, with new
-    random ids and the closing day, carry only the closing transaction's traces. In a mapping,
-    the job families are coarsened once more, by who answered (`coarsen_answered_families`).
+    random ids and the closing day, carry only the closing transaction's traces. The job
+    families are coarsened once more, by who answered (`coarsen_answered_families`).
     """
     shuffle = secrets.SystemRandom().shuffle
     closing_day = timezone.localdate()
     responses = list(Response.objects.filter(round=round_))
-    if round_.is_mapping:
-        coarsen_answered_families(responses, round_.min_group_size)
+    coarsen_answered_families(responses, round_.min_group_size)
     answers = list(Answer.objects.filter(response__round=round_))
     comments = list(Comment.objects.filter(round=round_))
     Response.objects.filter(round=round_).delete()
@@ -101,16 +100,19 @@ def rewrite_answers(round_: Round) -> None:
 
 
 def coarsen_answered_families(responses: list[Response], minimum: int) -> None:
-    """Coarsen the job families of a mapping's responses again, by the responses themselves.
+    """Coarsen the job families of a round's responses again, by the submitted ones.
 
     At opening every stored family of a team had at least `minimum` invitees; but if only one of
     them answered, the one response of that family could be matched with the one completed
-    invitation. After this, every (team, family) has none or at least `minimum` responses, unless
-    the team had fewer responses than that in all.
+    invitation. After this, every (team, rater group, family) has none or at least `minimum`
+    submitted responses, unless the team had fewer than that in all.
     """
-    by_team: dict[int, list[Response]] = defaultdict(list)
+    by_team: dict[tuple[int, str], list[Response]] = defaultdict(list)
     for response in responses:
-        by_team[response.leader_id].append(response)
+        if response.submitted:
+            by_team[response.leader_id, response.rater_group].append(response)
+        else:
+            response.job_family = OTHER  # not counted in any figure: nothing to keep
     for team in by_team.values():
         counts: dict[str, int] = defaultdict(int)
         for response in team:

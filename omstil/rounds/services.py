@@ -292,6 +292,15 @@ def anonymity_text(round_: Round) -> dict[str, str]:
                 )
                 % {"minimum": round_.min_group_size},
             ]
+            if "employee" in round_.rater_groups:
+                parts.append(
+                    _(
+                        "Medarbejdernes faggruppe gemmes sammen med deres svar, men kun hvis "
+                        "mindst %(minimum)s i teamet har den samme faggruppe. Ellers tæller "
+                        "svarene med under “Øvrige”."
+                    )
+                    % {"minimum": round_.min_group_size}
+                )
             if "self" in round_.rater_groups or "superior" in round_.rater_groups:
                 parts.append(
                     _(
@@ -443,14 +452,20 @@ def _mapping_invitations(round_: Round, people: list[Person]) -> list[Invitation
     invitations = []
     for team in _freeze(round_, leaders, by_id):
         members = team_of[team.employee_id]
-        families = [normalise(member.job_family) for member in members]
-        counts: dict[str, int] = defaultdict(int)
-        for family in families:
-            counts[family] += 1
-        stored = coarsen(counts, round_.min_group_size)
-        for member, family in zip(members, families, strict=True):
-            invitations.append(_invitation(round_, member, team, COMPETENCE_GROUP, stored[family]))
+        for member, family in zip(members, _team_families(round_, members), strict=True):
+            invitations.append(_invitation(round_, member, team, COMPETENCE_GROUP, family))
     return invitations
+
+
+def _team_families(round_: Round, members: list[Person]) -> list[str]:
+    """Each member's job family as it is stored with their answers: coarsened within the
+    team, so that no stored family has fewer than the minimum group size (blank: other)."""
+    families = [normalise(member.job_family) for member in members]
+    counts: dict[str, int] = defaultdict(int)
+    for family in families:
+        counts[family] += 1
+    stored = coarsen(counts, round_.min_group_size)
+    return [stored[family] for family in families]
 
 
 def _evaluation_invitations(round_: Round, people: list[Person]) -> list[Invitation]:
@@ -485,9 +500,14 @@ def _evaluation_invitations(round_: Round, people: list[Person]) -> list[Invitat
 
     for leader in evaluated:
         if "employee" in round_.rater_groups:
-            for employee in employees_of.get(leader.employee_id, []):
-                if employee.employee_id != leader.employee_id:
-                    invite(employee, leader, "employee")
+            # Employees' job families go with their answers, for HR's view by job family.
+            team = [
+                employee
+                for employee in employees_of.get(leader.employee_id, [])
+                if employee.employee_id != leader.employee_id
+            ]
+            for employee, family in zip(team, _team_families(round_, team), strict=True):
+                invitations.append(_invitation(round_, employee, leader, "employee", family))
         if "self" in round_.rater_groups:
             invite(by_id[leader.employee_id], leader, "self")
         superior = by_id.get(leader.superior_employee_id)

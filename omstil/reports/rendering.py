@@ -6,10 +6,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from omstil.core.pdf import html_to_pdf
 from omstil.instruments.models import Theme
 from omstil.lib.disclosure import show_comments
+from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.comparisons import MIN_OTHER_LEADERS
 from omstil.reports.services import leader_report, unit_report
 from omstil.responses.models import Comment
@@ -122,6 +124,39 @@ def heat_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def breakdown_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The organisation report's views across the tree as tables: a row per statement, a
+    column per level or job family; the whole organisation's first, then each unit's."""
+    tables = []
+    for table in report.get("breakdowns", []):
+        unit = table["unit"].split(PATH_SEPARATOR)[-1] if table["unit"] else None
+        if table["kind"] == "level":
+            title = (
+                _("%(unit)s efter ledelsesniveau") % {"unit": unit}
+                if unit
+                else _("Efter ledelsesniveau")
+            )
+        else:
+            title = _("%(unit)s efter faggruppe") % {"unit": unit} if unit else _("Efter faggruppe")
+        rows = [
+            {
+                "text": item["text"],
+                "cells": [column["items"][item["key"]] for column in table["columns"]],
+            }
+            for item in report["items"]
+        ]
+        tables.append(
+            {
+                "title": title,
+                "kind": table["kind"],
+                "within_unit": unit is not None,
+                "columns": table["columns"],
+                "rows": rows,
+            }
+        )
+    return tables
+
+
 def unit_html(
     round_: Round, unit_path: str, language: str = "da", report: dict[str, Any] | None = None
 ) -> str:
@@ -134,7 +169,12 @@ def unit_html(
         data = report if report is not None else unit_report(round_, unit_path, language)
         return render_to_string(
             "reports/unit_print.html",
-            {"report": data, "heat": heat_rows(data), "language": language},
+            {
+                "report": data,
+                "heat": heat_rows(data),
+                "breakdowns": breakdown_tables(data),
+                "language": language,
+            },
         )
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from omstil.organisations.models import PATH_SEPARATOR
+from omstil.reports import crosscut
 from omstil.reports.access import (
     UnitAccess,
     can_see_leader_report,
@@ -236,7 +237,39 @@ def unit_report(
         "sub_units": [
             {key: value for key, value in column.items() if key != "cell"} for column in columns
         ],
+        "breakdowns": (
+            _breakdowns(figures, unit_path, items, access.view)
+            if PATH_SEPARATOR not in unit_path
+            else []
+        ),
     }
+
+
+def _breakdowns(
+    figures: RoundFigures, top: str, items: list[dict[str, Any]], view: View
+) -> list[dict[str, Any]]:
+    """The organisation's report (a top unit's) across its tree: the employees' answers by
+    leadership level and by job family, and each of those within every unit right below it,
+    as disclosure control decides them together with everything else the viewer sees."""
+    tables = []
+    for name, pools in crosscut.breakdowns(figures, top):
+        kind, _sep, unit = name.partition(":")
+        columns = []
+        for pool in pools:
+            value = pool.key[1]  # type: ignore[index]
+            label = (
+                _("Niveau %(level)s") % {"level": value}
+                if kind == "level"
+                else (value or _("Øvrige"))
+            )
+            cells = {
+                item["key"]: figure_json(crosscut.figure(figures, view, pool.key, item["key"]))
+                for item in items
+            }
+            columns.append({"label": label, "items": cells})
+        if columns:
+            tables.append({"kind": kind, "unit": unit or None, "columns": columns})
+    return tables
 
 
 def _columns(

@@ -25,7 +25,13 @@ from omstil.reports.access import (
 )
 from omstil.reports.exports import to_xlsx
 from omstil.reports.ready import may_send, send_report_ready
-from omstil.reports.rendering import heat_rows, leader_context, leader_pdf, unit_pdf
+from omstil.reports.rendering import (
+    breakdown_tables,
+    heat_rows,
+    leader_context,
+    leader_pdf,
+    unit_pdf,
+)
 from omstil.reports.services import ReportUnavailable, unit_report
 from omstil.reports.tasks import give_up_stale_archives, request_leader_archive
 from omstil.rounds.models import Round
@@ -119,7 +125,13 @@ def unit_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(
         request,
         "reports/unit.html",
-        {"report": data, "round": round_, "path": path, "heat": heat_rows(data)},
+        {
+            "report": data,
+            "round": round_,
+            "path": path,
+            "heat": heat_rows(data),
+            "breakdowns": breakdown_tables(data),
+        },
     )
 
 

@@ -100,3 +100,26 @@ def test_hr_without_leader_reports_sees_the_organisation_pooled(
         "skjult: lille gruppe"
     )
     assert_accessible(page)
+
+
+def test_hr_reads_the_organisation_across_levels_and_job_families(
+    page: Page, live_server, transactional_db, hr
+):
+    """Under the default policy (no single leaders' reports for HR): the organisation report's
+    views by level and by job family, and a unit's within its details, pass axe in both
+    languages."""
+    from tests.programme_helpers import measured_kommune
+
+    measured = measured_kommune()
+    hr = hr(measured.organisation)
+    log_in(page, live_server.url, hr)
+    page.goto(f"{live_server.url}/rapporter/{measured.baseline.pk}/enhed/?enhed=M%C3%A5lby+Kommune")
+    expect(page.get_by_role("heading", name="På tværs af enhederne")).to_be_visible()
+    expect(page.get_by_role("table", name="Efter ledelsesniveau")).to_contain_text("Niveau 2")
+    expect(page.get_by_role("table", name="Efter faggruppe")).to_be_visible()
+    page.locator("details summary").first.click()
+    expect(page.locator("details[open] table")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("table", name="By job family")).to_be_visible()
+    assert_accessible(page)

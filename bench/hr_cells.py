@@ -159,6 +159,7 @@ def measure(size: str) -> dict[str, object]:
             before[level] += figures.published[layer][node] and node in old_units
             after[level] += figures.pooled.published[layer][node]
     levels = sorted(passing)
+    alike = measure_alike(figures, depth, threshold)
     cross = measure_cross(figures)
     return {
         "organisation": size,
@@ -170,8 +171,57 @@ def measure(size: str) -> dict[str, object]:
         "figures_s": round(with_pooled_s, 3),
         "figures_without_units_only_set_s": round(without_pooled_s, 3),
         "units_only_set_cost_ratio": round(with_pooled_s / without_pooled_s, 2),
+        **alike,
         **cross,
     }
+
+
+def measure_alike(figures, depth, threshold) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Each statement decided alone against the same sub-units preferred on every statement:
+    per level, the share of passing cells shown and the number of units hidden on at least one
+    statement (the columns of HR's heat map with a gap)."""
+    from omstil.lib.disclosure import MIN_LEADERS
+    from omstil.reports import figures as module
+
+    alone = module._pooled_decisions(
+        figures.round,
+        figures.units_only,
+        figures.counts,
+        figures.parents,
+        figures.cells,
+        figures.units,
+        figures.layers,
+        alike=False,
+    )
+    result: dict[str, list[object]] = {
+        "alone_sees_pct": [],
+        "alike_sees_pct": [],
+        "alone_units_with_a_gap": [],
+        "alike_units_with_a_gap": [],
+    }
+    for level in sorted(set(depth.values())):
+        passing, seen, gaps = 0, {"alone": 0, "alike": 0}, {"alone": set(), "alike": set()}
+        for (group, _item), layer in figures.layers.items():
+            if group != "employee":
+                continue
+            for node, node_level in depth.items():
+                if node_level != level:
+                    continue
+                n = int(figures.counts[node, layer, :5].sum())
+                if n < threshold or figures.pooled.leaders[layer][node] < MIN_LEADERS:
+                    continue
+                passing += 1
+                for name, decided in (("alone", alone), ("alike", figures.pooled)):
+                    shown = decided.published[layer][node]
+                    seen[name] += shown
+                    if not shown:
+                        gaps[name].add(node)
+        if not passing:
+            continue
+        for name in ("alone", "alike"):
+            result[f"{name}_sees_pct"].append(round(100 * seen[name] / passing, 1))
+            result[f"{name}_units_with_a_gap"].append(len(gaps[name]))
+    return result
 
 
 def measure_cross(figures) -> dict[str, object]:  # type: ignore[no-untyped-def]

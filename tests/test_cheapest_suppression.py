@@ -4,6 +4,7 @@ exhaustive search over every subset), and in the one it finds no combination of 
 leaves a small group, in answers or in leaders."""
 
 import itertools
+from collections.abc import Hashable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,3 +92,32 @@ def test_it_hides_one_small_sub_unit_rather_than_the_unit_above():
     value = [10.0 * answers[0], 30.0, 40.0, 6.0]
     shown = hierarchy.cheapest([(answers, 5), (leaders, 2)], allowed, value)
     assert shown == [True, True, True, False]
+
+
+def test_the_same_sub_unit_goes_on_every_statement_when_that_costs_little_more():
+    # A directorate with its own leader's team and three sub-units of two leaders each: on
+    # every statement one sub-unit must go, or the directorate minus them is the director's
+    # team. Alone, each statement hides its smallest sub-unit, A twice and B once; told what
+    # the others hide, the third hides A too, at one answer more, so one column has a gap.
+    parents: dict[Hashable, Hashable | None] = {"top": None, "A": "top", "B": "top", "C": "top"}
+    hierarchy = Hierarchy(parents)
+    statements = [(10, 12, 30), (10, 13, 30), (11, 10, 30)]  # answers in A, B, C
+    leaders = [1 + 6, 2, 2, 2]
+    decided_alone = []
+    for a, b, c in statements:
+        valid = [4 + a + b + c, a, b, c]
+        decided_alone.append(hierarchy.decide_pooled(valid, [0] * 4, leaders, 5)[0])
+    assert [shown.index(False) for shown in decided_alone] == [1, 1, 2]
+    hidden = [sum(not shown[node] for shown in decided_alone) for node in range(4)]
+    for a, b, c in statements:
+        valid = [4 + a + b + c, a, b, c]
+        shown, _outs = hierarchy.decide_pooled(
+            valid, [0] * 4, leaders, 5, hidden_elsewhere=hidden, statements=3
+        )
+        assert shown == [True, False, True, True]
+    # A sub-unit hidden elsewhere is worth at most half less: a much larger one is kept.
+    valid = [4 + 30 + 10 + 30, 30, 10, 30]
+    shown, _outs = hierarchy.decide_pooled(
+        valid, [0] * 4, leaders, 5, hidden_elsewhere=hidden, statements=3
+    )
+    assert shown == [True, True, False, True]

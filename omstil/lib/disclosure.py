@@ -221,6 +221,9 @@ class Hierarchy:
         opted_out: Sequence[int],
         leaders: Sequence[int],
         threshold: int,
+        *,
+        hidden_elsewhere: Sequence[int] | None = None,
+        statements: int = 0,
     ) -> tuple[list[bool], list[bool]]:
         """`decide` for a viewer who may not see single leaders' figures: each group also
         counts the leaders whose teams answered, and a shown figure, and every remainder, must
@@ -228,6 +231,11 @@ class Hierarchy:
         to work out. What to hide is the cheapest choice (`cheapest`), a figure's worth its
         answers with every level nearer the top outweighing all levels below it, so the top
         levels are kept whenever they can be.
+
+        With `hidden_elsewhere` (for each group, on how many of the report's `statements` it was
+        hidden when each was decided alone) a group hidden often is worth up to half less within
+        its level, so the same sub-unit tends to go on every statement: a table that hides one
+        column reads better than one that hides a different cell in every row.
         """
         if not len(valid) == len(opted_out) == len(leaders) == len(self._keys):
             raise ValueError("one count of each kind for every group")
@@ -239,6 +247,14 @@ class Hierarchy:
         base = sum(valid) * (deepest + 1) + 1
         weight = [base ** (deepest - d) for d in range(deepest + 1)]
         value = [n * weight[d] for n, d in zip(valid, depth, strict=True)]
+        if hidden_elsewhere is not None and statements > 0:
+            if len(hidden_elsewhere) != len(self._keys):
+                raise ValueError("one count of each kind for every group")
+            # Whole numbers, so the levels' weights stay exact: 2s - h lies in [s, 2s].
+            value = [
+                v * (2 * statements - min(h, statements))
+                for v, h in zip(value, hidden_elsewhere, strict=True)
+            ]
         allowed = [
             n >= threshold and count >= MIN_LEADERS for n, count in zip(valid, leaders, strict=True)
         ]

@@ -332,20 +332,46 @@ def _pooled_decisions(
     cells: dict[Hashable, int],
     units: int,
     layers: dict[tuple[str, str], int],
+    *,
+    alike: bool = True,
 ) -> Pooled:
-    """The units-only set, answers and leaders decided together (module docstring)."""
+    """The units-only set, answers and leaders decided together (module docstring); `alike`
+    prefers hiding the same sub-units on each rater group's every statement (False: each
+    statement decided alone, as `bench/hr_cells.py` compares)."""
     answered = np.zeros((len(cells), len(layers)), dtype=np.int32)
     answered[units:] = counts[units:, :, :5].sum(axis=2) > 0  # then pooled up, in place
     leaders = _pool_up(answered, parents, cells)[:units].T.tolist()
     valid = counts[:units, :, :5].sum(axis=2).T.tolist()
     opted_out = (counts[:units, :, 5] + counts[:units, :, 6]).T.tolist()
-    published, opt_outs_shown = [], []
-    for layer in range(len(layers)):
-        shown, outs = hierarchy.decide_pooled(
-            valid[layer], opted_out[layer], leaders[layer], round_.min_group_size
-        )
-        published.append(shown)
-        opt_outs_shown.append(outs)
+    threshold = round_.min_group_size
+    alone = [
+        hierarchy.decide_pooled(valid[layer], opted_out[layer], leaders[layer], threshold)
+        for layer in range(len(layers))
+    ]
+    # Then again, each rater group's statements preferring to hide what the others hide.
+    by_group: dict[str, list[int]] = {}
+    for (group, _item), layer in layers.items():
+        by_group.setdefault(group, []).append(layer)
+    published: list[list[bool]] = [[] for _ in layers]
+    opt_outs_shown: list[list[bool]] = [[] for _ in layers]
+    for group_layers in by_group.values():
+        hidden = [0] * units
+        for layer in group_layers:
+            for node, shown in enumerate(alone[layer][0]):
+                if not shown and valid[layer][node] >= threshold:
+                    hidden[node] += 1
+        for layer in group_layers:
+            if not alike or not any(hidden):
+                published[layer], opt_outs_shown[layer] = alone[layer]
+                continue
+            published[layer], opt_outs_shown[layer] = hierarchy.decide_pooled(
+                valid[layer],
+                opted_out[layer],
+                leaders[layer],
+                threshold,
+                hidden_elsewhere=hidden,
+                statements=len(group_layers),
+            )
     return Pooled(published, opt_outs_shown, leaders)
 
 

@@ -149,24 +149,68 @@ def trees_and_candidates(
     return answers, owner, fixed, candidates
 
 
-@settings(max_examples=400, deadline=None)
-@given(trees_and_candidates(), st.booleans())
-def test_audit_keeps_what_taking_candidates_one_by_one_keeps(
-    organisation: tuple[list[int], list[int], list[list[int]], list[list[int]]], leaders: bool
-) -> None:
-    """The audit's projections decide as `leaks` does over every figure, one by one."""
-    answers, owner, fixed, candidates = organisation
+def one_by_one(
+    fixed: list[list[int]],
+    candidates: list[list[int]],
+    answers: list[int],
+    owner: list[int],
+    threshold: int,
+    leaders: bool,
+) -> list[bool]:
+    """The candidates `leaks` lets be shown, taken one by one beside the fixed figures."""
     expected = [False] * len(candidates)
-    if not leaks(fixed, answers, owner, THRESHOLD, leaders=leaders):
-        kept: list[list[int]] = []
-        for number, figure in enumerate(candidates):
-            n = sum(answers[atom] for atom in figure)
-            teams = {owner[atom] for atom in figure if answers[atom]}
-            if n < THRESHOLD or (leaders and len(teams) < MIN_LEADERS):
-                continue
-            if not leaks([*fixed, *kept, figure], answers, owner, THRESHOLD, leaders=leaders):
-                expected[number] = True
-                kept.append(figure)
+    if leaks(fixed, answers, owner, threshold, leaders=leaders):
+        return expected
+    kept: list[list[int]] = []
+    for number, figure in enumerate(candidates):
+        n = sum(answers[atom] for atom in figure)
+        teams = {owner[atom] for atom in figure if answers[atom]}
+        if n < threshold or (leaders and len(teams) < MIN_LEADERS):
+            continue
+        if not leaks([*fixed, *kept, figure], answers, owner, threshold, leaders=leaders):
+            expected[number] = True
+            kept.append(figure)
+    return expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(trees_and_candidates(), st.booleans(), st.integers(3, 9))
+def test_audit_keeps_what_taking_candidates_one_by_one_keeps(
+    organisation: tuple[list[int], list[int], list[list[int]], list[list[int]]],
+    leaders: bool,
+    threshold: int,
+) -> None:
+    """The audit's lookup of unions by their sums decides as `leaks` does over every figure,
+    one by one, whatever the threshold (and so the size of the unions looked for)."""
+    answers, owner, fixed, candidates = organisation
+    expected = one_by_one(fixed, candidates, answers, owner, threshold, leaders)
+    assert audit(fixed, candidates, answers, owner, threshold, leaders=leaders) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.booleans())
+def test_many_small_teams_are_looked_up_as_exactly_as_searched(
+    data: st.DataObject, leaders: bool
+) -> None:
+    """Up to 14 atoms of 1 or 2 answers, in remainders of a flat tree, with candidates across
+    it: unions of up to four small classes are found by their sums just as the search does."""
+    size = data.draw(st.integers(4, 14))
+    answers = [data.draw(st.sampled_from([1, 1, 2, 6])) for _ in range(size)]
+    owner = [data.draw(st.integers(0, 5)) for _ in range(size)]
+    home = [data.draw(st.integers(0, 3)) for _ in range(size)]
+    units = [[atom for atom in range(size) if home[atom] == unit] for unit in range(4)]
+    fixed = [list(range(size))]
+    for unit in units:
+        keep: bool = data.draw(st.booleans())
+        if unit and keep:
+            fixed.append(unit)
+    candidates = data.draw(
+        st.lists(
+            st.lists(st.integers(0, size - 1), min_size=2, max_size=size, unique=True),
+            max_size=5,
+        )
+    )
+    expected = one_by_one(fixed, candidates, answers, owner, THRESHOLD, leaders)
     assert audit(fixed, candidates, answers, owner, THRESHOLD, leaders=leaders) == expected
 
 
@@ -197,3 +241,20 @@ def test_too_many_small_sets_count_as_unsafe(monkeypatch: pytest.MonkeyPatch) ->
         # Two small atoms that no combination isolates: safe, but not searched.
         assert leaks(figures, [1, 1, 9, 9], [0, 1, 2, 3], THRESHOLD, leaders=False)
     assert not leaks(figures, [1, 1, 9, 9], [0, 1, 2, 3], THRESHOLD, leaders=False)
+
+
+@pytest.mark.parametrize("small", [2, 3, 4, 6, 8])
+def test_a_union_of_many_small_classes_is_found(small: int) -> None:
+    """The whole, minus every big team, leaves `small` teams of one answer, each told apart
+    from the others by a figure of its own: a union of that many classes, found and hidden."""
+    threshold = small + 1
+    ones = list(range(small))
+    big = list(range(small, 2 * small))
+    answers = [1] * small + [9] * small
+    owner = list(range(2 * small))
+    whole = [ones + big]
+    pairs = [[one, team] for one, team in zip(ones, big, strict=True)]
+    candidates = [big, *pairs]
+    expected = one_by_one(whole, candidates, answers, owner, threshold, True)
+    assert expected == [False] + [True] * small
+    assert audit(whole, candidates, answers, owner, threshold, leaders=True) == expected

@@ -585,6 +585,7 @@ def participation_shown[U: Hashable, G: Hashable](
 
 # Above this many small sets to try, a figure set is taken to be unsafe rather than searched.
 AUDIT_BUDGET = 200_000
+_PROBES = 3  # random vectors to look unions up by
 _TOLERANCE = 1e-7
 
 
@@ -697,6 +698,10 @@ def audit(
     for r, n in enumerate(region_answers):
         if r not in alone and (0 < n < threshold or (leaders and len(region_owners[r]) == 1)):
             return shown  # the tree's figures alone are not safe: nothing more is shown
+    # A few random vectors, kept with their parts outside the span as it grows: a union of
+    # classes can be worked out only when the sums of those parts over its atoms are all 0.
+    random = np.random.default_rng(len(active)).standard_normal((size, _PROBES))
+    outside = np.column_stack([outside_tree(random[:, probe]) for probe in range(_PROBES)])
     for number, members in enumerate(members_of):
         n = sum(answers[active[at]] for at in members)
         teams = len({owner[active[at]] for at in members})
@@ -714,20 +719,34 @@ def audit(
         direction = part / length
         by_class = np.bincount(class_of, weights=direction, minlength=len(classes))
         touched = {int(c) for c in np.flatnonzero(np.abs(by_class) > 1e-12)}
+        after = outside - np.outer(direction, direction @ outside)
         if _exposes(
             lambda chosen, extra=by_class: residue(chosen, extra),
+            _class_sums(class_of, after, len(classes)),
             class_answers,
             class_owners,
             threshold,
             leaders,
-            len(classes),
             touched,
         ):
             continue
         shown[number] = True
+        outside = after
         basis = np.column_stack([basis, direction])
         class_basis = np.column_stack([class_basis, by_class])
     return shown
+
+
+def _class_sums(class_of: list[int], vectors: Any, count: int) -> Any:
+    """Each class's sum of its atoms' entries, one column per vector."""
+    import numpy as np
+
+    return np.column_stack(
+        [
+            np.bincount(class_of, weights=vectors[:, column], minlength=count)
+            for column in range(vectors.shape[1])
+        ]
+    )
 
 
 def _renumber(values: list[int]) -> list[int]:
@@ -737,55 +756,49 @@ def _renumber(values: list[int]) -> list[int]:
 
 def _exposes(
     residue: Any,
+    values: Any,
     class_answers: Sequence[int],
     class_owners: Sequence[set[int]],
     threshold: int,
     leaders: bool,
-    count: int,
     touched: set[int] | None = None,
 ) -> bool:
     """Whether some union of classes that can be worked out (`residue` 0) holds 1 to
-    threshold − 1 answers, or with `leaders` one leader's team alone. With `touched`, only
-    sets holding one of those classes are tried: the others were tried before a figure that
-    leaves them as they were was added."""
-    every = range(count) if touched is None else sorted(touched)
-    derivable = {number for number in every if residue([number]) < _TOLERANCE}
+    threshold − 1 answers, or with `leaders` one leader's team alone.
+
+    `values` gives each class a few numbers, one column per random vector: the sum over its
+    atoms of that vector's part outside the span. The values of a union that can be worked out
+    add up to 0 in every column, and those of any other union almost never do, so unions are
+    looked up by their sums – each small union split into two halves, and every half's sum
+    matched against the halves with the opposite sum (meet in the middle) – and every one found
+    is confirmed by `residue`. With `touched`, only unions holding one of those classes are
+    confirmed: the others were tried before a figure that leaves them as they were was added.
+    """
+    import numpy as np
+
+    count = len(class_answers)
+    if not count:
+        return False
+    values = np.asarray(values, dtype=np.float64).reshape(count, -1)
+    tolerance = 1e-8 * (1.0 + float(np.abs(values).max()))
+
+    def confirmed(chosen: Iterable[int]) -> bool:
+        chosen = sorted(set(chosen))
+        if touched is not None and not touched.intersection(chosen):
+            return False
+        return bool(residue(chosen) < _TOLERANCE)
+
+    near_zero = np.flatnonzero(np.abs(values).max(axis=1) < tolerance).tolist()
+    derivable = {number for number in near_zero if residue([number]) < _TOLERANCE}
     for number in derivable:
         if 0 < class_answers[number] < threshold or (leaders and len(class_owners[number]) == 1):
             return True
-    small = sorted(
-        (
-            number
-            for number in range(count)
-            if class_answers[number] <= threshold - 2 and number not in derivable
-        ),
-        key=class_answers.__getitem__,
-    )
-    if touched is not None:
-        small = [number for number in small if residue([number]) >= _TOLERANCE]
-        if not any(number in touched for number in small):
-            small = []
-    budget = [AUDIT_BUDGET]
-
-    def small_set(start: int, total: int, chosen: list[int], new: bool) -> bool:
-        for at in range(start, len(small)):
-            number = small[at]
-            added = total + class_answers[number]
-            if added >= threshold:
-                break  # sorted: every later class is at least as large
-            budget[0] -= 1
-            if budget[0] < 0:
-                return True  # too many to try: taken as unsafe
-            chosen.append(number)
-            with_new = new or touched is None or number in touched
-            if len(chosen) >= 2 and with_new and residue(chosen) < _TOLERANCE:
-                return True
-            if small_set(at + 1, added, chosen, with_new):
-                return True
-            chosen.pop()
-        return False
-
-    if small_set(0, 0, [], False):
+    small = [
+        number
+        for number in range(count)
+        if class_answers[number] <= threshold - 2 and number not in derivable
+    ]
+    if len(small) >= 2 and _small_union(small, values, class_answers, threshold, confirmed):
         return True
     if leaders:
         by_owner: dict[int, list[int]] = {}
@@ -797,10 +810,80 @@ def _exposes(
                 continue
             if len(own) > 16:
                 return True  # more combinations than are worth trying: taken as unsafe
-            for size in range(2, len(own) + 1):
-                for chosen in itertools.combinations(own, size):
-                    if residue(list(chosen)) < _TOLERANCE:
-                        return True
+            # Every subset's sums at once; the ones near 0 with two classes or more confirmed.
+            subsets = (np.arange(1 << len(own))[:, None] >> np.arange(len(own))) & 1
+            sums = subsets @ values[own]
+            hits = np.flatnonzero(
+                (np.abs(sums).max(axis=1) < tolerance) & (subsets.sum(axis=1) >= 2)
+            )
+            for row in hits.tolist():
+                if confirmed(n for n, bit in zip(own, subsets[row], strict=True) if bit):
+                    return True
+    return False
+
+
+def _small_union(
+    small: list[int], values: Any, class_answers: Sequence[int], threshold: int, confirmed: Any
+) -> bool:
+    """Whether two or more of the `small` classes, holding fewer than `threshold` answers
+    together, add up to 0 and are `confirmed`. Every such union is split into halves of at most
+    ⌈(threshold − 1) / 2⌉ classes (each holding at most threshold − 2 answers, the other half at
+    least one); the halves are made by adding classes in order, up to `AUDIT_BUDGET` of them
+    (above, taken as unsafe), and each half is matched with those whose sum is its opposite."""
+    import numpy as np
+
+    limit = threshold - 2
+    answers = np.array([class_answers[number] for number in small], dtype=np.int64)
+    rows = values[small]
+    tolerance = 1e-8 * (1.0 + float(np.abs(values).max()))
+    widest = (threshold - 1 + 1) // 2
+    # Halves by size: members (positions in `small`, -1 beyond the half's size), the answers
+    # they hold and their summed values.
+    members = [np.full((len(small), widest), -1, dtype=np.int64)]
+    members[0][:, 0] = np.arange(len(small))
+    held = [answers.copy()]
+    summed = [rows.copy()]
+    made = len(small)
+    for size in range(1, widest):
+        last, total = members[-1][:, size - 1], held[-1]
+        grown: list[Any] = []
+        for start in range(0, len(last), 4096):  # a block of halves against every class
+            fits = (last[start : start + 4096, None] < np.arange(len(small))) & (
+                total[start : start + 4096, None] + answers <= limit
+            )
+            before, added = np.nonzero(fits)
+            made += len(before)
+            if made > AUDIT_BUDGET:
+                return True  # too many to try: taken as unsafe
+            grown.append((before + start, added))
+        before = np.concatenate([b for b, _a in grown])
+        added = np.concatenate([a for _b, a in grown])
+        if not len(before):
+            break
+        extended = members[-1][before]
+        extended[:, size] = added
+        members.append(extended)
+        held.append(total[before] + answers[added])
+        summed.append(summed[-1][before] + rows[added])
+    every = np.concatenate(members)
+    total = np.concatenate(held)
+    value = np.concatenate(summed)
+    order = np.argsort(value[:, 0], kind="stable")
+    first = value[order, 0]
+    low = np.searchsorted(first, -value[:, 0] - tolerance, side="left")
+    high = np.searchsorted(first, -value[:, 0] + tolerance, side="right")
+    for half in np.flatnonzero(high > low).tolist():
+        for other in order[low[half] : high[half]].tolist():
+            if other == half or total[half] + total[other] > threshold - 1:
+                continue
+            if np.abs(value[half] + value[other]).max() >= tolerance:
+                continue
+            one, two = every[half][every[half] >= 0], every[other][every[other] >= 0]
+            union = set(one.tolist()) | set(two.tolist())
+            if len(union) < len(one) + len(two):
+                continue  # the halves overlap: not a union of the two
+            if confirmed(small[position] for position in union):
+                return True
     return False
 
 

@@ -1,6 +1,7 @@
 """Comparisons beside a leader's figures, change over time in unit reports, and pooled access."""
 
 from collections import defaultdict
+from typing import cast
 
 import pytest
 from hypothesis import given, settings
@@ -288,3 +289,77 @@ def test_an_id_too_large_for_the_database_is_not_found(client, closed):
         "/rapporter/99999999999999999999999/enhed/?enhed=Fjordby%20Kommune",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_a_unit_beside_the_viewers_own_report_never_gives_away_another_leader(generated):
+    """HR who is an evaluated leader too sees their own report and the units pooled. With the
+    units decided as for any HR, a unit of two leaders' teams minus their own report is the
+    other leader's team; decided with their own figures known, no combination of the units
+    they see and the reports they see isolates another leader's team or a small group."""
+    from omstil.accounts.services import set_up_user
+    from omstil.lib.disclosure import leaks
+    from omstil.organisations.services import add_admin
+    from omstil.reports.access import unit_access, visible_leaders
+    from omstil.reports.figures import Knowing, View, unit_key
+    from tests.conftest import PASSWORD
+
+    figures = compute(generated)
+    leaders = list(EvaluatedLeader.objects.filter(round=generated))
+    number = {leader.employee_id: index for index, leader in enumerate(leaders)}
+    units = [
+        cast(tuple[str, str], key) for key, node in figures.cells.items() if node < figures.units
+    ]
+    below = {
+        key: [
+            number[leader.employee_id]
+            for leader in leaders
+            if leader.unit_path == key[1] or leader.unit_path.startswith(key[1] + PATH_SEPARATOR)
+        ]
+        for key in units
+    }
+    threshold = generated.min_group_size
+    leaked_before = checked = 0
+    # Team leaders (their own report) and heads of units (theirs and their employees').
+    by_depth = sorted(leaders, key=lambda leader: -leader.unit_path.count(PATH_SEPARATOR))
+    for viewer in by_depth[:15] + by_depth[-15:]:
+        user = set_up_user(viewer.email, PASSWORD)
+        add_admin(generated.organisation, user, actor=None)
+        known_ids = visible_leaders(user, generated)
+        access = unit_access(user, generated, units[0][1])
+        assert access is not None
+        if access.named:
+            user.delete()
+            continue  # sees every leader's report: nothing pooled to give away
+        assert access.view == Knowing(frozenset(known_ids))
+        checked += 1
+        for item in KEYS:
+            layer = figures.layers[("employee", item)]
+            answers = [
+                int(figures.counts[figures.cells[leader_key(leader.employee_id)], layer, :5].sum())
+                for leader in leaders
+            ]
+            known = {
+                number[employee_id]
+                for employee_id in known_ids
+                if figures.published[layer][figures.cells[leader_key(employee_id)]]
+            }
+            # The known teams subtracted: what is left of each unit the viewer is shown.
+            unknown = [0 if index in known else n for index, n in enumerate(answers)]
+            owner = list(range(len(leaders)))
+            for view, must_be_safe in ((access.view, True), (View.POOLED, False)):
+                shown = [
+                    [atom for atom in below[key] if atom not in known]
+                    for key in units
+                    if not figures.group(key, "employee", item, view).suppressed
+                ]
+                leaked = leaks(shown, unknown, owner, threshold, leaders=True)
+                if must_be_safe:
+                    assert not leaked, (viewer.unit_path, item)
+                else:
+                    leaked_before += leaked
+        report = unit_report(generated, units[0][1], viewer=user)
+        assert report["named_leaders"] is False
+        user.delete()
+    assert checked >= 20
+    assert leaked_before > 0  # the attack works on the units decided as for any HR
+    assert unit_key(units[0][1]) in figures.cells

@@ -21,7 +21,7 @@ from django.http import Http404
 
 from omstil.accounts.models import User
 from omstil.organisations.access import administers, reads_unit_reports
-from omstil.reports.figures import View, compute, unit_key
+from omstil.reports.figures import Knowing, View, Viewing, compute, unit_key
 from omstil.reports.models import ReportArchive
 from omstil.rounds.chain import leaders_below, leaders_in, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
@@ -85,7 +85,7 @@ class UnitAccess:
     """
 
     named: bool
-    view: View = View.FULL
+    view: Viewing = View.FULL
 
 
 def unit_access(
@@ -107,9 +107,9 @@ def unit_access(
         and reads_unit_reports(user, round_.organisation_id)
         and compute(round_).pools_leaders(unit_key(path))
     ):
-        # Someone who sees some leaders' reports too sees a unit's figure only where both
-        # sets of figures show it, so the two kinds of view never combine into a small group.
-        return UnitAccess(named=False, view=View.BOTH if visible else View.POOLED)
+        # Someone who sees some leaders' reports too gets the units decided with those
+        # leaders' figures known, so a unit beside them never gives away another leader.
+        return UnitAccess(named=False, view=Knowing(frozenset(visible)) if visible else View.POOLED)
     return None
 
 

@@ -27,7 +27,15 @@ from omstil.lib import disclosure
 from omstil.lib.disclosure import Figure
 from omstil.lib.job_families import OTHER
 from omstil.organisations.models import PATH_SEPARATOR
-from omstil.reports.figures import ANSWERS, EMPTY, POLICY_HIDDEN, RoundFigures, View
+from omstil.reports.figures import (
+    ANSWERS,
+    EMPTY,
+    POLICY_HIDDEN,
+    Knowing,
+    RoundFigures,
+    View,
+    Viewing,
+)
 from omstil.responses.models import Answer
 from omstil.rounds.models import EvaluatedLeader, Round
 
@@ -174,7 +182,7 @@ def breakdowns(figures: RoundFigures, top: str) -> list[tuple[str, list[Pool]]]:
     return views
 
 
-def cross_figures(figures: RoundFigures, view: View) -> dict[tuple[Hashable, str], Figure]:
+def cross_figures(figures: RoundFigures, view: Viewing) -> dict[tuple[Hashable, str], Figure]:
     """Every figure across the tree a viewer with `view` may be given in the round, by (pool's
     key, statement): every top unit's breakdowns and every source's pools, decided together."""
     round_ = figures.round
@@ -193,7 +201,7 @@ def cross_figures(figures: RoundFigures, view: View) -> dict[tuple[Hashable, str
 
 
 def _decide(
-    figures: RoundFigures, view: View, static: list[Pool], added: Mapping[str, Sequence[Pool]]
+    figures: RoundFigures, view: Viewing, static: list[Pool], added: Mapping[str, Sequence[Pool]]
 ) -> dict[tuple[Hashable, str], Figure]:
     found = atoms(figures)
     threshold = figures.round.min_group_size
@@ -201,7 +209,7 @@ def _decide(
     cell_atoms = _cell_atoms(figures, found)
     for item, column in found.items.items():
         pools = [*static, *added.get(item, ())]
-        if view is View.BOTH:
+        if isinstance(view, Knowing):
             # Some leaders shown, others pooled: what the breakdowns add beside the leaders
             # the viewer sees is not decided for such a viewer; nothing is shown.
             for pool in pools:
@@ -232,7 +240,7 @@ def _decide(
     return decided
 
 
-def figure(figures: RoundFigures, view: View, key: Hashable, item: str) -> Figure:
+def figure(figures: RoundFigures, view: Viewing, key: Hashable, item: str) -> Figure:
     """One figure across the tree, as `cross_figures` decided it."""
     return cross_figures(figures, view).get((key, item), EMPTY)
 
@@ -267,7 +275,7 @@ def _cell_atoms(figures: RoundFigures, found: Atoms) -> list[list[int]]:
 
 
 def _fixed(
-    figures: RoundFigures, view: View, layer: int, cell_atoms: list[list[int]]
+    figures: RoundFigures, view: Viewing, layer: int, cell_atoms: list[list[int]]
 ) -> list[list[int]]:
     """The tree's figures of one statement a viewer with `view` is shown, as atom sets."""
     if view is View.POOLED:

@@ -12,8 +12,10 @@ units inside it may leave fewer answers than the threshold or a single leader's 
 leader measure beside the answers, in the same pass. What to hide is chosen by cost (the
 cheapest set of units, the answers of the organisation's top levels weighing most), not by
 hiding every unit that encloses a small remainder: hiding one small sub-unit usually saves its
-whole directorate. A viewer with both kinds of access in one round sees a figure only where
-both sets show it (`View.BOTH`), so their two views never combine into a small group.
+whole directorate. A viewer who also sees some leaders' reports in the round (their own, or
+their employees' as a superior) gets the units decided once more with those leaders' figures
+taken as known (`Knowing`): what is left of a unit once they are subtracted must itself pass
+both measures, so a unit figure beside a leader's report never gives away another leader's team.
 """
 
 import contextlib
@@ -47,7 +49,17 @@ class View(StrEnum):
 
     FULL = "full"  # leaders and units, for those who may see leaders' reports
     POOLED = "pooled"  # units only, with the leader measure
-    BOTH = "both"  # shown only where both sets show it
+
+
+@dataclass(frozen=True)
+class Knowing:
+    """The units only, for a viewer who also sees the reports of `leaders` (employee ids): each
+    unit decided with those leaders' shown figures subtracted (module docstring)."""
+
+    leaders: frozenset[str]
+
+
+Viewing = View | Knowing
 
 
 def unit_key(path: str) -> tuple[str, str]:
@@ -78,11 +90,13 @@ class RoundFigures:
     units_only: Hierarchy  # the units, for the units-only set
     parents: dict[Hashable, Hashable | None]
     _made: dict[tuple[Hashable, str, str], Figure] = field(default_factory=dict)
-    _made_pooled: dict[tuple[Hashable, str, str, View], Figure] = field(default_factory=dict)
+    _made_pooled: dict[tuple[Hashable, str, str, Viewing], Figure] = field(default_factory=dict)
     # What is made from these figures elsewhere, kept as long as they are (`crosscut`).
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def group(self, cell: Hashable, rater_group: str, item: str, view: View = View.FULL) -> Figure:
+    def group(
+        self, cell: Hashable, rater_group: str, item: str, view: Viewing = View.FULL
+    ) -> Figure:
         if view is not View.FULL:
             return self._pooled_group(cell, rater_group, item, view)
         key = (cell, rater_group, item)
@@ -120,7 +134,37 @@ class RoundFigures:
             if group in THRESHOLD_GROUPS
         )
 
-    def _pooled_group(self, cell: Hashable, rater_group: str, item: str, view: View) -> Figure:
+    def knowing(self, leaders: frozenset[str]) -> "Pooled":
+        """The units-only set for a viewer who sees the reports of `leaders`: decided on the
+        counts less those leaders' figures as their reports show them (individual answers
+        whole; employees and peers where published, opt-out counts where shown), so every
+        remainder of what the viewer does not know passes both measures. Kept per set."""
+        made: dict[frozenset[str], Pooled] = self.extras.setdefault("knowing", {})
+        decided = made.get(leaders)
+        if decided is None:
+            known = np.zeros_like(self.counts)
+            for employee_id in leaders:
+                node = self.cells.get(leader_key(employee_id))
+                if node is None:
+                    continue
+                for layer in range(len(self.layers)):
+                    individual = node >= len(self.published[layer])  # self, superior
+                    if individual or self.published[layer][node]:
+                        known[node, layer, :5] = self.counts[node, layer, :5]
+                    if individual or self.opt_outs_shown[layer][node]:
+                        known[node, layer, 5:] = self.counts[node, layer, 5:]
+            decided = made[leaders] = _pooled_decisions(
+                self.round,
+                self.units_only,
+                self.counts - _pool_up(known, self.parents, self.cells),
+                self.parents,
+                self.cells,
+                self.units,
+                self.layers,
+            )
+        return decided
+
+    def _pooled_group(self, cell: Hashable, rater_group: str, item: str, view: Viewing) -> Figure:
         key = (cell, rater_group, item, view)
         made = self._made_pooled.get(key)
         if made is not None:
@@ -131,22 +175,17 @@ class RoundFigures:
         if node >= self.units:
             made = EMPTY if self._make(rater_group, layer, node) is EMPTY else POLICY_HIDDEN
         else:
+            decided = self.knowing(view.leaders) if isinstance(view, Knowing) else self.pooled
             one, two, three, four, five, dont_know, prefer_not = self._counted[node][layer]
-            published = self.pooled.published[layer][node]
-            opt_outs = self.pooled.opt_outs_shown[layer][node]
-            if view is View.BOTH:
-                published = published and self.published[layer][node]
-                opt_outs = opt_outs and self.opt_outs_shown[layer][node]
-            n = one + two + three + four + five
             made = disclosure.figure(
                 (one, two, three, four, five),
                 dont_know,
                 prefer_not,
-                published=published,
-                opt_outs_shown=opt_outs,
+                published=decided.published[layer][node],
+                opt_outs_shown=decided.opt_outs_shown[layer][node],
                 small=(
-                    n < self.round.min_group_size
-                    or self.pooled.leaders[layer][node] < disclosure.MIN_LEADERS
+                    decided.valid[layer][node] < self.round.min_group_size
+                    or decided.leaders[layer][node] < disclosure.MIN_LEADERS
                 ),
             )
         self._made_pooled[key] = made
@@ -216,6 +255,7 @@ class Pooled:
     published: list[list[bool]]
     opt_outs_shown: list[list[bool]]
     leaders: list[list[int]]  # leaders in or below each unit whose group answered the layer
+    valid: list[list[int]]  # the valid answers decided on
 
 
 Row = tuple[int, str, str, int, int, int, int, int, int, int, int]
@@ -372,7 +412,7 @@ def _pooled_decisions(
                 hidden_elsewhere=hidden,
                 statements=len(group_layers),
             )
-    return Pooled(published, opt_outs_shown, leaders)
+    return Pooled(published, opt_outs_shown, leaders, valid)
 
 
 def _pool_up(

@@ -19,6 +19,7 @@ from omstil.reports.comparisons import comparisons
 from omstil.reports.figures import (
     RoundFigures,
     View,
+    Viewing,
     compute,
     figure_json,
     leader_key,
@@ -46,7 +47,7 @@ def _texts(round_: Round, language: str) -> dict[str, tuple[str, str]]:
 
 
 def _items(
-    figures: RoundFigures, cell: object, language: str, view: View = View.FULL
+    figures: RoundFigures, cell: object, language: str, view: Viewing = View.FULL
 ) -> list[dict[str, Any]]:
     texts = _texts(figures.round, language)
     groups = [group for group in GROUPS if group in figures.round.rater_groups]
@@ -132,7 +133,7 @@ def _change(now: dict[str, Any], before: dict[str, Any]) -> float | None:
 
 
 def _add_change(
-    items: list[dict[str, Any]], before: RoundFigures, cell: Hashable, view: View = View.FULL
+    items: list[dict[str, Any]], before: RoundFigures, cell: Hashable, view: Viewing = View.FULL
 ) -> None:
     """The change in the employees' mean since `before`, where both figures are shown."""
     for item in items:
@@ -246,7 +247,7 @@ def unit_report(
 
 
 def _breakdowns(
-    figures: RoundFigures, top: str, items: list[dict[str, Any]], view: View
+    figures: RoundFigures, top: str, items: list[dict[str, Any]], view: Viewing
 ) -> list[dict[str, Any]]:
     """The organisation's report (a top unit's) across its tree: the employees' answers by
     leadership level and by job family, and each of those within every unit right below it,

@@ -1,5 +1,6 @@
 """The shipped library: five instruments from the source documents, complete in both languages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,65 @@ def test_medarbejder_digitale_kompetencer_is_an_aggregate_only_self_assessment()
         "nye-digitale-arbejdsgange",
     ]
     assert all(2 <= len(theme.items) <= 3 for theme in doc.themes)
+
+
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+# Words that change with who is speaking, and the source's "the top leader must be able to".
+SPEAKER_WORDS = {"du", "dig", "din", "dit", "dine", "jer", "jeres", "toplederen", "skal", "kunne"}
+SEEDED = {"ti-bud": "001", "topleder-kompetencer": "000"}
+
+
+def seed_text(number: str) -> str:
+    (path,) = SEEDS.glob(f"{number}_*.txt")
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-zæøå0-9]+", text.lower())
+
+
+def missing_words(passage: str, statement: str) -> list[str]:
+    """The source's words (four letters or more) that the statement does not keep, as often as
+    the source says them. A word is kept by the same word, an inflection of it (the same first
+    five letters) or a compound that holds it ("dataanalyser" for "data-analyser")."""
+    said = words(statement)
+    missing = []
+    for word in sorted(set(words(passage))):
+        if len(word) < 4 or word in SPEAKER_WORDS:
+            continue
+        needed = words(passage).count(word)
+        kept = sum(1 for other in said if other.startswith(word[:5]) or word in other)
+        if kept < needed:
+            missing.append(word)
+    return missing
+
+
+@pytest.mark.parametrize("key", sorted(SEEDED))
+def test_each_statement_keeps_every_word_of_the_seed_text_it_renders(key):
+    doc = shipped(key)
+    source = seed_text(SEEDED[key])
+    for _, item in doc.items():
+        assert item.seed, f"{item.key} names no passage of its source"
+        for passage in item.seed:
+            assert " ".join(passage.split()) in source, f"{item.key}: not in the seed: {passage}"
+        for role, text in item.text.items():
+            lost = missing_words(" ".join(item.seed), text.da)
+            assert not lost, f"{item.key} ({role}) has lost {lost}"
+
+
+def test_the_check_fails_a_statement_that_drops_a_clause():
+    passage = "ikke overlader det til IT-afdelingen alene"
+    assert missing_words(passage, "Jeg overlader det ikke til IT-afdelingen alene") == []
+    assert missing_words(passage, "Jeg overlader det ikke til IT-afdelingen") == ["alene"]
+    assert missing_words("igen og igen og igen", "Jeg gør det igen og igen") == ["igen"]
+
+
+def test_the_seven_competences_carry_dansk_its_names_as_headings():
+    doc = shipped("topleder-kompetencer")
+    source = seed_text("000").lower()
+    for _, item in doc.items():
+        assert item.heading is not None, item.key
+        assert f"{item.heading.da.lower()}:" in source, item.key
+    statements = " ".join(item.text[Role.EMPLOYEE].da for _, item in doc.items())
+    assert "alle strategiske beslutninger" in statements
+    assert "digitalt mindset" in statements

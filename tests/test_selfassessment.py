@@ -554,6 +554,11 @@ def test_the_pages_render_in_danish_and_in_english_by_the_language_cookie(client
         assert "Forside" in danish
     danish_page = client.get(urls[1]).content.decode()
     assert "Jeg integrerer digitale løsninger i organisationens kerneforretning" in danish_page
+    # Dansk IT's name for the competence stands above its statement.
+    assert (
+        '<span class="omstil-statement-heading">Integrering af digital ledelse i '
+        "kerneforretningen</span>" in danish_page
+    )
     assert "Helt enig" in danish_page
 
     client.post(reverse("set_language"), {"language": "en", "next": "/selvvurdering/"})
@@ -567,7 +572,8 @@ def test_the_pages_render_in_danish_and_in_english_by_the_language_cookie(client
     assert "I integrate digital solutions into the organisation" in english[1]
     assert "Strongly agree" in english[1]
     assert "Helt enig" not in english[1]
-    assert "I ask myself how we can make sure" in english[2]
+    assert "I ask myself how I make sure" in english[2]
+    assert "Statement 1 of 10" in english[2]  # the pointers numbered across their themes
     assert "What is your honest answer" in english[2]
     assert "4 – Agree" in english[2]
 

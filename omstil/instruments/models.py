@@ -95,6 +95,7 @@ class Item(models.Model):
     key = models.SlugField(max_length=80)
     position = models.PositiveIntegerField()
     text = models.JSONField(help_text="{role: {language: text}}")
+    heading = models.JSONField(default=dict, blank=True, help_text="{language: text}, or empty")
 
     class Meta:
         ordering = ["version", "position"]
@@ -108,3 +109,7 @@ class Item(models.Model):
     def wording(self, role: str, language: str | None = None) -> str:
         """The statement as `role` reads it, in `language` (the active language by default)."""
         return localized(self.text[role], language)
+
+    def localized_heading(self, language: str | None = None) -> str:
+        """The source's name for the statement, or "" where it has none."""
+        return localized(self.heading, language)

@@ -69,9 +69,15 @@ class Example(Strict):
 
 
 class Item(Strict):
-    """A statement (udsagn) with a key that never changes and a wording per rater role."""
+    """A statement (udsagn) with a key that never changes and a wording per rater role.
+
+    `heading` is the source's own name for what the statement asks about, shown above it
+    wherever it is read; `seed` holds the passages of the source the statement renders, word for
+    word, so that a test can tell when a statement has lost words of its source."""
 
     key: Slug
+    heading: Text | None = None
+    seed: list[NonEmpty] = Field(default_factory=list)
     text: dict[Role, Text] = Field(min_length=1)
 
 

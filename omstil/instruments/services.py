@@ -115,6 +115,7 @@ def _store_version(
                     key=item.key,
                     position=position,
                     text={role.value: text.model_dump() for role, text in item.text.items()},
+                    heading=item.heading.model_dump() if item.heading else {},
                 )
             )
             position += 1

@@ -37,10 +37,10 @@ class ReportUnavailable(Exception):
     """No report can be made as asked; the message says why."""
 
 
-def _texts(round_: Round, language: str) -> dict[str, tuple[str, str]]:
-    """Statement key → (theme title, the employees' wording)."""
+def _texts(round_: Round, language: str) -> dict[str, tuple[str, str, str]]:
+    """Statement key → (theme title, the employees' wording, the source's heading)."""
     return {
-        statement.key: (page.title, statement.text)
+        statement.key: (page.title, statement.text, statement.heading)
         for page in build_pages(round_, "employee", language)
         for statement in page.statements
     }
@@ -54,8 +54,9 @@ def _items(
     return [
         {
             "key": item,
-            "theme": texts.get(item, ("", ""))[0],
-            "text": texts.get(item, ("", item))[1],
+            "theme": texts.get(item, ("", "", ""))[0],
+            "text": texts.get(item, ("", item, ""))[1],
+            "heading": texts.get(item, ("", "", ""))[2],
             "groups": {
                 group: figure_json(figures.group(cell, group, item, view)) for group in groups
             },

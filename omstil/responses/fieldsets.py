@@ -17,12 +17,20 @@ from omstil.responses.questionnaire import Statement
 
 @functools.lru_cache(maxsize=2048)
 def _statement_parts(
-    index: int, key: str, text: str, options: tuple[tuple[str, str], ...]
+    index: int, key: str, text: str, heading: str, options: tuple[tuple[str, str], ...]
 ) -> tuple[str, tuple[tuple[str, str, str], ...], str]:
     """(opening, ((value, radio before the check mark, radio after it), …), closing)."""
-    opening = format_html(
-        '<fieldset class="omstil-statement-fieldset"><legend class="h4">{}</legend>', text
-    )
+    if heading:
+        opening = format_html(
+            '<fieldset class="omstil-statement-fieldset"><legend class="h4">'
+            '<span class="omstil-statement-heading">{}</span> {}</legend>',
+            heading,
+            text,
+        )
+    else:
+        opening = format_html(
+            '<fieldset class="omstil-statement-fieldset"><legend class="h4">{}</legend>', text
+        )
     radios = tuple(
         (
             value,
@@ -50,7 +58,9 @@ def render_fieldsets(
     parts: list[str] = []
     choices = tuple(options)
     for index, statement in enumerate(statements, start=1):
-        opening, radios, closing = _statement_parts(index, statement.key, statement.text, choices)
+        opening, radios, closing = _statement_parts(
+            index, statement.key, statement.text, statement.heading, choices
+        )
         chosen = saved.get(statement.key)
         parts.append(opening)
         for value, before, after in radios:

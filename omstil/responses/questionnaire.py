@@ -13,10 +13,12 @@ ROLE_OF_GROUP = {COMPETENCE_GROUP: "self"}
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement on a page; `key` is how its answer is stored (`instrument.item`)."""
+    """One statement on a page; `key` is how its answer is stored (`instrument.item`), and
+    `heading` the source's name for what it asks about ("" where it has none)."""
 
     key: str
     text: str
+    heading: str = ""
 
 
 @dataclass
@@ -72,6 +74,7 @@ def _build(
                         Statement(
                             f"{version.instrument.key}.{item.key}",
                             item.wording(role, language),
+                            item.localized_heading(language),
                         )
                         for item in items.get(theme.pk, [])
                     ],

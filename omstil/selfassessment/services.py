@@ -4,6 +4,7 @@ Every function takes the owner's own object, found through `access_self_assessme
 here reads another user's self-assessment.
 """
 
+import contextlib
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
@@ -59,10 +60,13 @@ class AlreadyCompleted(SelfAssessmentError):
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement as the owner reads it; `key` is stable across instrument versions."""
+    """One statement as the owner reads it; `key` is stable across instrument versions, and
+    `heading` is the source's name for it or else its number in the whole instrument (the ten
+    pointers are numbered 1 to 10 across their themes, as their source numbers them)."""
 
     key: str
     text: str
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class StatementResult:
 
     key: str
     text: str
+    heading: str
     value: str | None
     previous: str | None
     change: int | None
@@ -247,9 +252,15 @@ def _draft(user: User, version: InstrumentVersion) -> SelfAssessment | None:
     )
 
 
+def _number(number: int, count: int, language: str | None) -> str:
+    with translation.override(language) if language else contextlib.nullcontext():
+        return _("Udsagn %(number)d af %(count)d") % {"number": number, "count": count}
+
+
 def pages(version: InstrumentVersion, language: str | None = None) -> list[Page]:
     """One page per theme, the statements in the leader's own wording."""
     themes = version.themes.prefetch_related("items").order_by("position")
+    count = version.items.count()
     return [
         Page(
             number=number,
@@ -257,7 +268,11 @@ def pages(version: InstrumentVersion, language: str | None = None) -> list[Page]
             title=localized(theme.title, language),
             description=localized(theme.content.get("description"), language),
             statements=[
-                Statement(item.key, item.wording(ROLE, language))
+                Statement(
+                    item.key,
+                    item.wording(ROLE, language),
+                    item.localized_heading(language) or _number(item.position + 1, count, language),
+                )
                 for item in sorted(theme.items.all(), key=lambda item: item.position)
             ],
             reflection_questions=[
@@ -410,6 +425,7 @@ def result(assessment: SelfAssessment, language: str | None = None) -> Result:
             StatementResult(
                 key=statement.key,
                 text=statement.text,
+                heading=statement.heading,
                 value=now.answers.get(statement.key),
                 previous=before.answers.get(statement.key),
                 change=change(now.answers.get(statement.key), before.answers.get(statement.key)),

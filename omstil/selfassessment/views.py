@@ -84,7 +84,9 @@ def page(request: HttpRequest, assessment_id: str, number: int) -> HttpResponse:
             "note_max": services.NOTE_MAX,
             "fieldsets": render_fieldsets(
                 [
-                    FieldsetStatement(FIELD_PREFIX + statement.key, statement.text)
+                    FieldsetStatement(
+                        FIELD_PREFIX + statement.key, statement.text, statement.heading
+                    )
                     for statement in current.statements
                 ],
                 list(services.answer_labels().items()),

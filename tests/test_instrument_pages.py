@@ -1,5 +1,7 @@
 """The instrument library in the browser: who may see it, what it shows, in Danish and English."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -122,3 +124,20 @@ def test_a_user_whose_language_is_english_sees_english_until_they_switch(client,
     assert '<html lang="en">' in client.get(reverse("instruments:list")).content.decode()
     client.post(reverse("set_language"), {"language": "da", "next": "/"})
     assert '<html lang="da">' in client.get(reverse("instruments:list")).content.decode()
+
+
+def test_the_employees_mapping_is_answered_by_each_employee_not_by_the_leader(client, outsider):
+    page = logged_in(client, outsider).get(reverse("instruments:list")).content.decode()
+    mapping = page[
+        page.index(reverse("instruments:detail", args=["medarbejder-digitale-kompetencer"])) :
+    ]
+    mapping = mapping[: mapping.index("</li>")]
+    assert "Hver medarbejder om sig selv" in mapping
+    assert "Lederen selv" not in mapping
+
+
+def test_the_ten_pointers_are_numbered_one_to_ten_across_their_themes(client, org_admin):
+    page = logged_in(client, org_admin).get(reverse("instruments:detail", args=["ti-bud"]))
+    html = page.content.decode()
+    numbers = [int(number) for number in re.findall(r"Udsagn (\d+) <span", html)]
+    assert numbers == list(range(1, 11))

@@ -35,6 +35,8 @@ def test_an_admin_sees_the_unit_tree_with_leaders_counts_and_warnings(client, or
     assert "Hjemmeplejen" in html
     assert "leder: Cecilie Ærø" in html
     assert "færre end mindste gruppestørrelse" in html
+    assert "Lederen har 1 medarbejder –" in html  # one is singular
+    assert "Lederen har 1 medarbejdere" not in html
 
 
 def test_the_unit_page_lists_its_people_with_their_nearest_leader(client, org_admin, populated):

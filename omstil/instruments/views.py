@@ -18,6 +18,8 @@ ROLE_LABELS = {
     "peer": _("Lederkolleger"),
 }
 KIND_LABELS = {"evaluation": _("360-graders evaluering"), "self_assessment": _("Selvevaluering")}
+# In a mapping every employee rates their own competences: "self" is not the leader.
+AGGREGATE_ROLE_LABELS = {"self": _("Hver medarbejder om sig selv")}
 GUIDE_AUDIENCES = {"leder": "leader", "organisation": "organisation"}
 
 
@@ -28,11 +30,16 @@ def _get_version(key: str, number: int | None) -> InstrumentVersion:
         raise Http404(key) from None
 
 
+def _role_labels(version: InstrumentVersion) -> list[tuple[str, str]]:
+    labels = {**ROLE_LABELS, **(AGGREGATE_ROLE_LABELS if version.aggregate_only else {})}
+    return [(role, str(labels[role])) for role in version.roles]
+
+
 def _common(version: InstrumentVersion) -> dict[str, Any]:
     return {
         "version": version,
         "document": version.document,
-        "roles": [(role, ROLE_LABELS[role]) for role in version.roles],
+        "roles": _role_labels(version),
         "kind_label": KIND_LABELS.get(version.kind, version.kind),
         "is_latest": version.number == version.instrument.versions.count(),
     }
@@ -51,7 +58,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
                 {
                     "version": version,
                     "kind_label": KIND_LABELS.get(version.kind, version.kind),
-                    "roles": [ROLE_LABELS[role] for role in version.roles],
+                    "roles": [label for _role, label in _role_labels(version)],
                 }
                 for version in versions
             ]

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omstil.accounts.models import Membership, User
 from omstil.core.audit import audit
@@ -695,15 +696,16 @@ def organisation_overview(organisation: Organisation) -> Overview:
         elif leader is not None and employees.get(leader.employee_id, 0) < (
             organisation.min_group_size
         ):
+            count = employees.get(leader.employee_id, 0)
             warnings.append(
-                _(
+                ngettext(
+                    "Lederen har %(count)s medarbejder – færre end mindste gruppestørrelse "
+                    "(%(minimum)s), så medarbejdernes svar vil aldrig blive vist.",
                     "Lederen har %(count)s medarbejdere – færre end mindste gruppestørrelse "
-                    "(%(minimum)s), så medarbejdernes svar vil aldrig blive vist."
+                    "(%(minimum)s), så medarbejdernes svar vil aldrig blive vist.",
+                    count,
                 )
-                % {
-                    "count": employees.get(leader.employee_id, 0),
-                    "minimum": organisation.min_group_size,
-                }
+                % {"count": count, "minimum": organisation.min_group_size}
             )
         node = UnitNode(unit, leader, head_count.get(unit.pk, 0), warnings, [])
         nodes[unit.pk] = node

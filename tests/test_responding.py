@@ -192,3 +192,39 @@ def test_the_receipt_does_not_thank_someone_who_has_not_submitted(client, open_r
     html = client.get(reverse("responses:receipt", args=[token])).content.decode()
     assert "Dine svar er ikke sendt endnu" in html
     assert "Tak for dine svar" not in html
+
+
+def test_before_the_last_submit_the_page_lists_what_earlier_pages_left_unanswered(client, db):
+    round_ = draft_round(
+        kommune(), local_statements=[{"da": "Vi holder gode møder", "en": "We hold good meetings"}]
+    )
+    open_round(round_)
+    round_.refresh_from_db()
+    token = token_of(round_, "4")
+    start = client.get(reverse("responses:start", args=[token])).content.decode()
+    assert "Der er 6 udsagn" in start
+    assert "Det tager omkring 3 minutter." in start  # follows the number of statements
+    client.post(reverse("responses:page", args=[token, 1]), {KEYS[0]: "4", KEYS[2]: "dont_know"})
+    last = client.get(reverse("responses:page", args=[token, 2])).content.decode()
+    assert "Du har ikke svaret på 3 udsagn på de forrige sider" in last
+    for missing in ("forklare, hvorfor", "kultur, hvor", "IT-sikkerheden"):
+        assert missing in last.split('id="unanswered-heading"')[1].split("</ul>")[0]
+    assert f'href="{reverse("responses:page", args=[token, 1])}"' in last
+    # Submitting anyway stays allowed.
+    done = client.post(reverse("responses:page", args=[token, 2]), {})
+    assert done["Location"].endswith("/kvittering/")
+    assert Response.objects.get().submitted
+    # With every earlier statement answered, nothing is listed.
+    other = token_of(round_, "5")
+    client.post(reverse("responses:page", args=[other, 1]), dict.fromkeys(KEYS, "3"))
+    page = client.get(reverse("responses:page", args=[other, 2])).content.decode()
+    assert "unanswered-heading" not in page
+
+
+def test_the_invitation_says_how_long_the_questionnaire_takes(open_round_):
+    from omstil.rounds.mail import build_message
+
+    invitation = Invitation.objects.filter(round=open_round_)[0]
+    message = build_message(open_round_, invitation, reminder=False)
+    assert "Det tager omkring 3 minutter." in message.body
+    assert "10–15 minutter" not in message.body

@@ -15,7 +15,7 @@ from omstil.core.middleware import chosen_language
 from omstil.responses import services
 from omstil.responses.fieldsets import render_fieldsets
 from omstil.responses.questionnaire import build_pages
-from omstil.rounds.models import Invitation
+from omstil.rounds.models import Invitation, minutes_for
 
 UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
 RATE_WINDOW = 600
@@ -58,11 +58,15 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
             _count_unknown(request)
             return render(request, "responses/unknown.html", status=404)
         language = _language(request, invitation)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        if not invitation.round.is_open:
-            return render(request, "responses/closed.html", {"round": invitation.round}, status=410)
-        response: HttpResponse = view(request, invitation, token, language, **kwargs)
+        # For this request only: a worker thread serves the next request in its own language.
+        with translation.override(language):
+            if not invitation.round.is_open:
+                response: HttpResponse = render(
+                    request, "responses/closed.html", {"round": invitation.round}, status=410
+                )
+            else:
+                response = view(request, invitation, token, language, **kwargs)
         response.headers["Content-Language"] = language
         return response
 
@@ -85,6 +89,7 @@ def start(request: HttpRequest, invitation: Invitation, token: str, language: st
             "leader": invitation.leader,
             "pages": len(pages),
             "statements": sum(len(page.statements) for page in pages),
+            "minutes": minutes_for(sum(len(page.statements) for page in pages)),
             "anonymity": invitation.round.anonymity_text.get(language, ""),
             "token": token,
         },
@@ -122,6 +127,17 @@ def page(
             return redirect("responses:receipt", token=token)
         return redirect("responses:page", token=token, number=number + 1)
     saved = services.saved_answers(invitation, token, with_comment=current.comment)
+    # Before the last submit: what the earlier pages left unanswered, each with a way back.
+    unanswered = (
+        [
+            (page_number, statement)
+            for page_number, earlier in enumerate(pages[:-1], start=1)
+            for statement in earlier.statements
+            if statement.key not in saved.answers
+        ]
+        if last
+        else []
+    )
     return render(
         request,
         "responses/page.html",
@@ -136,6 +152,7 @@ def page(
             "saved": saved,
             "token": token,
             "fieldsets": render_fieldsets(current.statements, _scale(), saved.answers),
+            "unanswered": unanswered,
         },
     )
 

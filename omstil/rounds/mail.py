@@ -1,5 +1,7 @@
 """The invitation and reminder e-mails: plain text and HTML, in the respondent's language."""
 
+import functools
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -22,6 +24,12 @@ def respondent_url(round_: Round, invitation: Invitation) -> str:
     return settings.BASE_URL + reverse("responses:start", args=[token])
 
 
+@functools.lru_cache(maxsize=64)
+def _minutes(round_id: int, opened: object) -> int:
+    """The time to answer, once per round (and opening) in a process, not once per e-mail."""
+    return Round.objects.get(pk=round_id).minutes_to_answer()
+
+
 def build_message(round_: Round, invitation: Invitation, reminder: bool) -> EmailMultiAlternatives:
     language = invitation.language if invitation.language in ("da", "en") else "da"
     with translation.override(language):
@@ -33,6 +41,7 @@ def build_message(round_: Round, invitation: Invitation, reminder: bool) -> Emai
             "reminder": reminder,
             "organisation": round_.organisation,
             "language": language,
+            "minutes": _minutes(round_.pk, round_.opened_at),
         }
         if round_.is_mapping:
             subject = _("Kortlægning af dine digitale kompetencer: %(round)s") % {

@@ -8,7 +8,7 @@ points at an answer; answers live in `omstil.responses` with no way back (docs/a
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from omstil.instruments.models import InstrumentVersion
+from omstil.instruments.models import InstrumentVersion, Item
 from omstil.organisations.models import Organisation, Person
 
 RATER_GROUPS = ("employee", "self", "superior", "peer")
@@ -77,6 +77,26 @@ class Round(models.Model):
     def is_mapping(self) -> bool:
         """A mapping of the employees' own competences, not an evaluation of leaders."""
         return self.kind == self.Kind.MAPPING
+
+    def statement_count(self) -> int:
+        """How many statements a respondent is asked (every rater group is asked them all)."""
+        count = self.local_statements.count()
+        for chosen in self.instruments.all():
+            items = Item.objects.filter(version_id=chosen.version_id)
+            if chosen.themes:
+                items = items.filter(theme__key__in=chosen.themes)
+            count += items.count()
+        return count
+
+    def minutes_to_answer(self) -> int:
+        """About how long the questionnaire takes: a minute for the introduction, then about
+        three statements a minute, rounded up."""
+        return minutes_for(self.statement_count())
+
+
+def minutes_for(statements: int) -> int:
+    """A minute for the introduction, then about three statements a minute, rounded up."""
+    return 1 + -(-statements // 3)
 
 
 class RoundInstrument(models.Model):

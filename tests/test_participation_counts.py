@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 from unittest import mock
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from omstil.lib.disclosure import participation
 from omstil.reports.services import leader_report
+from omstil.responses.closing import close_round
 from omstil.rounds.models import Invitation, Round
 from omstil.rounds.services import open_round
 from tests.hrfiles import PEOPLE
@@ -123,3 +125,19 @@ def test_reports_show_no_count_that_subtracts_down_to_a_small_group(running):
     assert social["completed"] is None or home["completed"] is None
     assert (social["invited"], social["hidden"]) == (10, "derived")  # many, but derivable
     assert leader_report(running, "3")["response_rate"]["employee"]["completed"] == 4
+
+
+def test_a_leader_reaches_their_own_self_rating_from_my_rounds_while_the_round_is_open(
+    client, running
+):
+    from omstil.accounts.services import set_up_user
+    from tests.conftest import PASSWORD
+
+    client.force_login(set_up_user("gustav@fjordby.example", PASSWORD))
+    html = client.get(reverse("my_rounds")).content.decode()
+    assert "Du har ikke svaret endnu" in html
+    (link,) = re.findall(r'<a href="(/svar/[^"]+/)">Svar på udsagnene om din egen ledelse</a>', html)
+    start = client.get(link).content.decode()
+    assert "Du svarer på udsagn om din egen ledelse." in start
+    close_round(running)
+    assert "Svar på udsagnene om din egen ledelse" not in client.get(reverse("my_rounds")).content.decode()

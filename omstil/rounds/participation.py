@@ -16,11 +16,13 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from omstil.accounts.models import User
 from omstil.lib.disclosure import Counts, Table, participation, participation_shown, suppress
 from omstil.organisations.models import PATH_SEPARATOR
+from omstil.rounds import tokens
 from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import (
     COMPETENCE_GROUP,
@@ -241,9 +243,25 @@ def rounds_about_leader(user: User) -> list[dict[str, Any]]:
                 ),
                 None,
             ),
+            "self_url": _own_link(leader),
         }
         for leader in leaders.order_by("-round__opens_on")
     ]
+
+
+def _own_link(leader: EvaluatedLeader) -> str:
+    """While the round is open, the leader's own link to their self-rating (the one their
+    invitation e-mail holds), for the leader signed in; "" when there is none."""
+    round_ = leader.round
+    if not round_.is_open or "self" not in round_.rater_groups:
+        return ""
+    invitation = Invitation.objects.filter(
+        round=round_, leader=leader, rater_group="self", person_id=leader.person_id
+    ).first()
+    if invitation is None:
+        return ""
+    token = tokens.token_for(round_.token_salt, invitation.person_id, leader.employee_id, "self")
+    return reverse("responses:start", args=[token])
 
 
 def _hidden_reason(invited: int, minimum: int) -> str:

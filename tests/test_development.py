@@ -107,6 +107,9 @@ def test_the_leader_makes_a_plan_with_focus_and_actions(client, closed):
     html = client.get(url("plan", closed)).content.decode()
     assert "Fælles gennemgang af nye it-systemer" in html
     assert "Data i hverdagen" in html
+    # The focus reads in the leader's own wording: it is their plan.
+    assert "Jeg sikrer, at mine medarbejderes kompetencer er opdaterede" in html
+    assert "Min leder sikrer, at vores kompetencer er opdaterede" not in html
     client.post(url("plan_delete_action", closed, "3", action.pk))
     assert not Action.objects.filter(plan=plan).exists()
 

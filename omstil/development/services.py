@@ -36,10 +36,12 @@ class PlanInvalid(Exception):
 
 
 def statements(round_: Round, language: str) -> list[tuple[str, str, str]]:
-    """The round's statements as (key, theme, the employees' wording), in questionnaire order."""
+    """The round's statements as (key, theme, the leader's own wording), in questionnaire order:
+    a plan is the leader's, so its focus reads "Jeg sikrer …", not "Min leder sikrer …" (the
+    keys are the same in every rater group's wording)."""
     return [
         (statement.key, page.title, statement.text)
-        for page in build_pages(round_, "employee", language)
+        for page in build_pages(round_, "self", language)
         for statement in page.statements
     ]
 

@@ -97,15 +97,22 @@ def test_the_leader_makes_a_plan_with_focus_and_actions(client, closed):
     deadline = date.today() + timedelta(days=30)
     response = client.post(
         url("plan_action", closed),
-        {"text": "Fælles gennemgang af nye it-systemer", "owner": "Cecilie", "deadline": deadline},
+        {
+            "text": "Fælles gennemgang af nye it-systemer",
+            "benefit": "Færre fejl i sagsbehandlingen",
+            "owner": "Cecilie",
+            "deadline": deadline,
+        },
     )
     assert response.status_code == 302
     action = Action.objects.get(plan=plan)
+    assert action.benefit == "Færre fejl i sagsbehandlingen"
     client.post(url("plan_progress", closed, "3", action.pk), {f"a{action.pk}-progress": "done"})
     action.refresh_from_db()
     assert action.progress == Action.Progress.DONE
     html = client.get(url("plan", closed)).content.decode()
     assert "Fælles gennemgang af nye it-systemer" in html
+    assert "Færre fejl i sagsbehandlingen" in html  # the expected benefit, beside the action
     assert "Data i hverdagen" in html
     # The focus reads in the leader's own wording: it is their plan.
     assert "Jeg sikrer, at mine medarbejderes kompetencer er opdaterede" in html

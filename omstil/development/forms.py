@@ -28,6 +28,13 @@ class FocusForm(forms.Form):
 
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Handling"), max_length=1000, widget=forms.Textarea({"rows": 3}))
+    benefit = forms.CharField(
+        label=_("Forventet gevinst"),
+        help_text=_("Hvad bliver bedre for borgerne, medarbejderne eller opgaven? (valgfri)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
     owner = forms.CharField(label=_("Ansvarlig"), max_length=200)
     deadline = forms.DateField(
         label=_("Frist"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d")

@@ -58,6 +58,8 @@ class Action(models.Model):
 
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="actions")
     text = models.TextField(max_length=1000)
+    # The benefit expected from it (seed 002: "konkrete handleplaner og tydelige gevinster").
+    benefit = models.TextField(max_length=1000, blank=True)
     owner = models.CharField(max_length=200)
     deadline = models.DateField()
     progress = models.CharField(max_length=10, choices=Progress.choices, default=Progress.PLANNED)

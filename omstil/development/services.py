@@ -104,7 +104,13 @@ def set_focus(
 
 @transaction.atomic
 def add_action(
-    leader: EvaluatedLeader, text: str, owner: str, deadline: date | None, *, actor: User | None
+    leader: EvaluatedLeader,
+    text: str,
+    owner: str,
+    deadline: date | None,
+    *,
+    actor: User | None,
+    benefit: str = "",
 ) -> Action:
     """A concrete action with an owner and a deadline; the plan must have its focus first."""
     plan = plan_for(leader)
@@ -124,7 +130,11 @@ def add_action(
     assert plan is not None
     assert deadline is not None
     action = Action.objects.create(
-        plan=plan, text=text.strip()[:1000], owner=owner.strip()[:200], deadline=deadline
+        plan=plan,
+        text=text.strip()[:1000],
+        benefit=benefit.strip()[:1000],
+        owner=owner.strip()[:200],
+        deadline=deadline,
     )
     plan.save(update_fields=["updated_at"])
     _audit("plan.action.add", leader, actor, action=action.pk)

@@ -138,7 +138,14 @@ def plan_action(request: HttpRequest, round_id: int, employee_id: str) -> HttpRe
         return _refused(request, leader, Role.OWNER, [], action_form=form)
     data = form.cleaned_data
     try:
-        services.add_action(leader, data["text"], data["owner"], data["deadline"], actor=owner)
+        services.add_action(
+            leader,
+            data["text"],
+            data["owner"],
+            data["deadline"],
+            actor=owner,
+            benefit=data.get("benefit", ""),
+        )
     except services.PlanInvalid as exc:
         return _refused(request, leader, Role.OWNER, exc.errors, action_form=form)
     messages.success(request, _("Handlingen er tilføjet."))

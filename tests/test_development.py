@@ -51,6 +51,10 @@ def test_the_leader_gets_an_agenda_and_a_meeting_guide_from_the_report(client, c
     assert "Spørg aldrig, hvem der har svaret hvad" in html
     # Hidden figures stay hidden in the guide as well.
     assert "skjult for at beskytte en mindre gruppe" in html
+    # The meeting's questions are for the group; the leader's own stay with the report.
+    meeting = html.split("Dialogmødet med medarbejderne")[1]
+    assert "Hvad har vi brug for at lære for at kunne bruge de teknologier" in meeting
+    assert "Refleksionsspørgsmål" not in meeting
 
 
 def test_the_dialogue_pdf_holds_the_agenda(client, closed):
@@ -61,7 +65,7 @@ def test_the_dialogue_pdf_holds_the_agenda(client, closed):
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "Dagsorden" in text
-    assert "Refleksionsspørgsmål" in text
+    assert "Spørgsmål til mødet" in text
 
 
 def test_the_dialogue_in_english(client, closed):

@@ -201,3 +201,14 @@ def test_the_seven_competences_carry_dansk_its_names_as_headings():
     statements = " ".join(item.text[Role.EMPLOYEE].da for _, item in doc.items())
     assert "alle strategiske beslutninger" in statements
     assert "digitalt mindset" in statements
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if shipped(k).kind == Kind.EVALUATION])
+def test_every_evaluation_theme_has_questions_for_the_meeting_with_the_employees(key):
+    for theme in shipped(key).themes:
+        assert len(theme.meeting_questions) >= 3, theme.key
+        for question in theme.meeting_questions:
+            assert question.da.endswith("?")
+            assert question.en.endswith("?")
+            # Asked of the group, not of the leader alone.
+            assert re.search(r"\b(vi|os|vores)\b", question.da), question.da

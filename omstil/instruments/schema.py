@@ -88,6 +88,9 @@ class Theme(Strict):
     why: Text
     focus_areas: list[Text] = Field(min_length=1)
     reflection_questions: list[Text] = Field(min_length=1)
+    # For the leader's dialogue meeting with the employees, phrased for the group ("vi", "os"):
+    # the reflection questions above are the leader's own and stay with the report.
+    meeting_questions: list[Text] = Field(default_factory=list)
     examples: list[Example] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 

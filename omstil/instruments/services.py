@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omstil.core.i18n import localized
@@ -29,6 +30,26 @@ class SyncResult:
     version: int
     action: SyncAction
     file: str
+
+
+# A guide's audience as its address names it, and the guide in the instrument file.
+GUIDE_AUDIENCES = {"leder": "leader", "organisation": "organisation"}
+
+
+def guide_links(versions: Iterable[InstrumentVersion], audience: str) -> list[dict[str, str]]:
+    """Each version's guide for `audience` ("leder" or "organisation"): title and address."""
+    part = GUIDE_AUDIENCES[audience]
+    return [
+        {
+            "title": localized(version.document["guides"][part]["title"]),
+            "url": reverse(
+                "instruments:version_guide",
+                args=[version.instrument.key, version.number, audience],
+            ),
+        }
+        for version in versions
+        if part in version.document.get("guides", {})
+    ]
 
 
 def library_files(paths: Iterable[Path] | None = None) -> list[Path]:

@@ -20,7 +20,6 @@ ROLE_LABELS = {
 KIND_LABELS = {"evaluation": _("360-graders evaluering"), "self_assessment": _("Selvevaluering")}
 # In a mapping every employee rates their own competences: "self" is not the leader.
 AGGREGATE_ROLE_LABELS = {"self": _("Hver medarbejder om sig selv")}
-GUIDE_AUDIENCES = {"leder": "leader", "organisation": "organisation"}
 
 
 def _get_version(key: str, number: int | None) -> InstrumentVersion:
@@ -89,11 +88,14 @@ def instrument_guide(
     request: HttpRequest, key: str, audience: str, number: int | None = None
 ) -> HttpResponse:
     """The guide for the leader, or for the organisation, beside the instrument."""
-    if audience not in GUIDE_AUDIENCES:
+    if audience not in services.GUIDE_AUDIENCES:
         raise Http404(audience)
     version = _get_version(key, number)
     context = _common(version)
     context.update(
-        {"guide": version.document["guides"][GUIDE_AUDIENCES[audience]], "audience": audience}
+        {
+            "guide": version.document["guides"][services.GUIDE_AUDIENCES[audience]],
+            "audience": audience,
+        }
     )
     return render(request, "instruments/guide.html", context)

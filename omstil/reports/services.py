@@ -25,7 +25,7 @@ from omstil.reports.figures import (
     leader_key,
     unit_key,
 )
-from omstil.responses.questionnaire import build_pages
+from omstil.responses.questionnaire import Statement, build_pages
 from omstil.rounds.chain import leaders_in
 from omstil.rounds.models import EvaluatedLeader, Round
 from omstil.rounds.participation import report_rates
@@ -37,10 +37,10 @@ class ReportUnavailable(Exception):
     """No report can be made as asked; the message says why."""
 
 
-def _texts(round_: Round, language: str) -> dict[str, tuple[str, str, str]]:
-    """Statement key → (theme title, the employees' wording, the source's heading)."""
+def _texts(round_: Round, language: str) -> dict[str, tuple[str, Statement]]:
+    """Statement key → (theme title, the statement in the employees' wording)."""
     return {
-        statement.key: (page.title, statement.text, statement.heading)
+        statement.key: (page.title, statement)
         for page in build_pages(round_, "employee", language)
         for statement in page.statements
     }
@@ -49,19 +49,18 @@ def _texts(round_: Round, language: str) -> dict[str, tuple[str, str, str]]:
 def _items(
     figures: RoundFigures, cell: object, language: str, view: Viewing = View.FULL
 ) -> list[dict[str, Any]]:
-    texts = _texts(figures.round, language)
     groups = [group for group in GROUPS if group in figures.round.rater_groups]
     return [
         {
             "key": item,
-            "theme": texts.get(item, ("", "", ""))[0],
-            "text": texts.get(item, ("", item, ""))[1],
-            "heading": texts.get(item, ("", "", ""))[2],
+            "theme": theme,
+            "text": statement.text,
+            "heading": statement.heading,
             "groups": {
                 group: figure_json(figures.group(cell, group, item, view)) for group in groups
             },
         }
-        for item in texts
+        for item, (theme, statement) in _texts(figures.round, language).items()
     ]
 
 

@@ -20,17 +20,13 @@ def _statement_parts(
     index: int, key: str, text: str, heading: str, options: tuple[tuple[str, str], ...]
 ) -> tuple[str, tuple[tuple[str, str, str], ...], str]:
     """(opening, ((value, radio before the check mark, radio after it), …), closing)."""
-    if heading:
-        opening = format_html(
-            '<fieldset class="omstil-statement-fieldset"><legend class="h4">'
-            '<span class="omstil-statement-heading">{}</span> {}</legend>',
-            heading,
-            text,
-        )
-    else:
-        opening = format_html(
-            '<fieldset class="omstil-statement-fieldset"><legend class="h4">{}</legend>', text
-        )
+    opening = format_html(
+        '<fieldset class="omstil-statement-fieldset"><legend class="h4">{}{}</legend>',
+        format_html('<span class="omstil-statement-heading">{}</span> ', heading)
+        if heading
+        else "",
+        text,
+    )
     radios = tuple(
         (
             value,

@@ -80,6 +80,7 @@ def start(request: HttpRequest, invitation: Invitation, token: str, language: st
     if request.method == "POST":
         return redirect("responses:page", token=token, number=1)
     pages = build_pages(invitation.round, invitation.rater_group, language)
+    statements = sum(len(page.statements) for page in pages)
     return render(
         request,
         "responses/start.html",
@@ -88,8 +89,8 @@ def start(request: HttpRequest, invitation: Invitation, token: str, language: st
             "round": invitation.round,
             "leader": invitation.leader,
             "pages": len(pages),
-            "statements": sum(len(page.statements) for page in pages),
-            "minutes": minutes_for(sum(len(page.statements) for page in pages)),
+            "statements": statements,
+            "minutes": minutes_for(statements),
             "anonymity": invitation.round.anonymity_text.get(language, ""),
             "token": token,
         },

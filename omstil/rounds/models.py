@@ -89,8 +89,7 @@ class Round(models.Model):
         return count
 
     def minutes_to_answer(self) -> int:
-        """About how long the questionnaire takes: a minute for the introduction, then about
-        three statements a minute, rounded up."""
+        """About how long the questionnaire takes (`minutes_for`)."""
         return minutes_for(self.statement_count())
 
 

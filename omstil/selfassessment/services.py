@@ -259,8 +259,8 @@ def _number(number: int, count: int, language: str | None) -> str:
 
 def pages(version: InstrumentVersion, language: str | None = None) -> list[Page]:
     """One page per theme, the statements in the leader's own wording."""
-    themes = version.themes.prefetch_related("items").order_by("position")
-    count = version.items.count()
+    themes = list(version.themes.prefetch_related("items").order_by("position"))
+    count = sum(len(theme.items.all()) for theme in themes)
     return [
         Page(
             number=number,

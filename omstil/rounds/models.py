@@ -40,6 +40,9 @@ class Round(models.Model):
     min_group_size = models.PositiveSmallIntegerField(_("mindste gruppestørrelse"), default=5)
     rater_groups = models.JSONField(default=list)
     comment_field = models.BooleanField(_("kommentarfelt"), default=False)
+    # When the round closes, each leader is told that their report is ready and each superior
+    # that their leaders' reports are (`reports.ready`); HR can turn it off in the set-up.
+    announce_reports = models.BooleanField(_("fortæl lederne, at rapporten er klar"), default=True)
     leader_units = models.JSONField(default=list, help_text="Unit paths; empty: every leader")
     exclude_leaders_since = models.DateField(null=True, blank=True)
     reminder_dates = models.JSONField(default=list)

@@ -34,8 +34,8 @@ def answer(round_, employee_id, leader, group, values):
     save_page(invitation, token, dict(zip(KEYS, values, strict=True)), set(KEYS), submit=True)
 
 
-@pytest.fixture
-def closed(db):
+def build_closed_round(close=True):
+    """The fixture's round with its answers, closed unless `close` is False."""
     round_ = draft_round(kommune([*PEOPLE, *MORE]))
     open_round(round_)
     round_.refresh_from_db()
@@ -50,8 +50,14 @@ def closed(db):
     answer(round_, "3", "3", "self", ["5", "5", "5", "5", "5"])
     answer(round_, "2", "3", "superior", ["4", "4", "4", "4", "4"])
     answer(round_, "8", "7", "employee", ["1", "1", "1", "1", "1"])
-    close_round(round_)
+    if close:
+        close_round(round_)
     return round_
+
+
+@pytest.fixture
+def closed(db):
+    return build_closed_round()
 
 
 @pytest.fixture

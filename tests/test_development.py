@@ -251,3 +251,34 @@ def test_the_next_report_shows_the_plan_beside_the_change(client, closed, later)
         reverse("reports:leader", args=[later.pk, "3"]), {"version": "medarbejdere"}
     ).content.decode()
     assert "Din udviklingsplan fra" not in shared
+
+
+def test_the_superior_page_lists_the_leaders_below_with_their_reports_and_plans(client, closed):
+    services.set_focus(cecilie(closed), [KEYS[0]], [], actor=None)
+    services.add_action(
+        cecilie(closed), "Ugentlig status", "Cecilie", date.today() + timedelta(days=30), actor=None
+    )
+    log_in(client, "bo@fjordby.example")  # Cecilie's superior
+    page = client.get(reverse("development:superior")).content.decode()
+    assert "Cecilie" in page
+    assert reverse("reports:leader", args=[closed.pk, "3"]) in page
+    assert url("plan", closed) in page
+    assert "Lavet, 1 handling" in page
+    assert "Gustav" not in page  # not below Bo
+    assert reverse("development:superior") in client.get(reverse("site:home")).content.decode()
+
+
+def test_without_the_superior_policy_the_superior_page_links_to_nothing(client, closed):
+    Round.objects.filter(pk=closed.pk).update(visibility={"leader": True})
+    log_in(client, "bo@fjordby.example")
+    page = client.get(reverse("development:superior")).content.decode()
+    assert "Cecilie" in page
+    assert "giver ikke de overordnede ledere adgang" in page
+    assert reverse("reports:leader", args=[closed.pk, "3"]) not in page
+    assert url("plan", closed) not in page
+
+
+def test_a_leader_with_nobody_below_sees_that_on_the_superior_page(client, closed):
+    log_in(client, "dorte@fjordby.example")
+    page = client.get(reverse("development:superior")).content.decode()
+    assert "Ingen ledere har dig som overordnet" in page

@@ -21,6 +21,7 @@ from omstil.development.models import MAX_FOCUS, Action, DevelopmentPlan, Focus,
 from omstil.organisations.models import Person
 from omstil.reports.services import previous_round
 from omstil.responses.questionnaire import build_pages
+from omstil.rounds.chain import leaders_below, people_of
 from omstil.rounds.models import EvaluatedLeader, Round
 
 # A reminder goes out this many days before an action's deadline (once per action).
@@ -312,3 +313,44 @@ def _reminder(action: Action, person: Person) -> tuple[str, str, str]:
         text = render_to_string("development/email/reminder.txt", context)
         html = render_to_string("development/email/reminder.html", context)
     return subject, text, html
+
+
+def leaders_below_overview(user: User) -> list[dict[str, Any]]:
+    """For "Ledere, du er overordnet for": each open or closed evaluation round with leaders
+    below `user` in the frozen reporting lines, and for each such leader what the round's policy
+    lets a superior see: whether the report is ready, and whether a plan has been made."""
+    organisations = {organisation_id for organisation_id, _id in people_of(user).values()}
+    rounds = (
+        Round.objects.filter(organisation_id__in=organisations, kind=Round.Kind.EVALUATION)
+        .exclude(status=Round.Status.DRAFT)
+        .select_related("organisation")
+    )
+    overview = []
+    for round_ in rounds:
+        leaders = list(EvaluatedLeader.objects.filter(round=round_))
+        below = leaders_below(user, round_, leaders)
+        if not below:
+            continue
+        sees = round_.status == Round.Status.CLOSED and bool(round_.visibility.get("superior"))
+        plans = (
+            {
+                plan.leader_id: plan
+                for plan in DevelopmentPlan.objects.filter(round=round_).annotate(
+                    action_count=Count("actions")
+                )
+            }
+            if sees
+            else {}
+        )
+        overview.append(
+            {
+                "round": round_,
+                "sees_reports": sees,
+                "leaders": [
+                    {"leader": leader, "plan": plans.get(leader.pk)}
+                    for leader in leaders
+                    if leader.employee_id in below
+                ],
+            }
+        )
+    return overview

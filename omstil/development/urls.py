@@ -7,6 +7,7 @@ from omstil.development import views
 app_name = "development"
 base = "<id:round_id>/<str:employee_id>/"
 urlpatterns = [
+    path("overordnet/", views.superior_page, name="superior"),
     path(base + "dialog/", views.dialogue_page, name="dialogue"),
     path(base + "plan/", views.plan_page, name="plan"),
     path(base + "plan/fokus/", views.plan_focus, name="plan_focus"),

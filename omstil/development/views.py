@@ -27,6 +27,13 @@ from omstil.rounds.models import EvaluatedLeader
 
 
 @login_required
+def superior_page(request: HttpRequest) -> HttpResponse:
+    """Ledere, du er overordnet for: the leaders below the user, round by round."""
+    rounds = services.leaders_below_overview(acting_user(request))
+    return render(request, "development/superior.html", {"rounds": rounds})
+
+
+@login_required
 def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
     """The agenda for the talk with the superior and the guide for the employee meeting."""
     viewer = acting_user(request)

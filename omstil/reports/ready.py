@@ -1,11 +1,14 @@
-"""HR tells the leaders of a closed round that their reports are ready, with a way to sign in.
+"""The leaders of a closed round, and their superiors, are told that the reports are ready.
 
-Each evaluated leader who may read their own report under the round's policy gets one e-mail,
-in their language, with a sign-in link that leads to the report (`organisations.signin`,
-the longer-lived kind), or, where the organisation signs in with its own login, a link to the
-report that starts there. A leader whose account is closed, or whom the HR file no longer
-names, gets nothing. Sending again is allowed (a leader may have lost the mail); each sending
-is audited with how many were sent.
+When a round closes with `announce_reports` on (the default), and again whenever HR presses the
+button on the round page (a leader may have lost the mail), each evaluated leader who may read
+their own report under the round's policy gets one e-mail in their language; a leader with fewer
+employee answers than the minimum group size is told why the report has no employee figures.
+Where the policy lets superiors read the reports of the leaders below them, each nearest superior
+the frozen reporting lines name gets one e-mail listing those leaders, leading to "Ledere, du er
+overordnet for". The links sign in (`organisations.signin`, the longer-lived kind) or, where the
+organisation signs in with its own login, start there. Nobody whose account is closed, or whom
+the HR file no longer names, gets anything. Each sending is audited with how many were sent.
 """
 
 import functools
@@ -21,8 +24,9 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.tasks import send_email
 from omstil.organisations.accounts import account_for, may_sign_in, superiors_of
+from omstil.organisations.models import Person
 from omstil.organisations.signin import link_for
-from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.models import EvaluatedLeader, Participation, Round
 
 # The round page reads when it was last sent from the audit log (core.audit.last_entry).
 EVENT = "report.ready_sent"
@@ -38,45 +42,135 @@ def may_send(round_: Round) -> bool:
     )
 
 
+def _link(user: User, has_sso: bool, path: str) -> str:
+    if has_sso:
+        return settings.BASE_URL + reverse("accounts:login") + "?next=" + path
+    return link_for(user, report_ready=True, next_path=path)
+
+
+def _language(person: Person) -> str:
+    return person.language if person.language in ("da", "en") else "da"
+
+
+def _few_answered(round_: Round) -> set[int]:
+    """The leaders (by pk) whose employees answered fewer than the minimum group size: their
+    reports show no employee figures, whatever else is shown."""
+    if "employee" not in round_.rater_groups:
+        return set()
+    answered = dict(
+        Participation.objects.filter(round=round_, rater_group="employee").values_list(
+            "leader_id", "completed"
+        )
+    )
+    return {
+        leader_id
+        for leader_id in round_.leaders.values_list("pk", flat=True)
+        if answered.get(leader_id, 0) < round_.min_group_size
+    }
+
+
+def _user_of(person: Person, superiors: set[str]) -> User | None:
+    if not may_sign_in(person, superiors):
+        return None
+    user = person.user or account_for(person)
+    return user if user is not None and user.is_active else None
+
+
+def _queue(user: User, subject: str, text: str) -> None:
+    transaction.on_commit(functools.partial(send_email.enqueue, [user.email], subject, text))
+
+
 @transaction.atomic
-def send_report_ready(round_: Round, *, actor: User) -> int:
-    """Send every leader of `round_` who may read their report the e-mail; how many were sent."""
+def send_report_ready(round_: Round, *, actor: User | None) -> int:
+    """E-mail every leader of `round_` who may read their report, and every nearest superior
+    who may read theirs; how many e-mails were sent."""
     if not may_send(round_):
         return 0
-    has_sso = hasattr(round_.organisation, "single_sign_on")
-    sent = 0
-    leaders = EvaluatedLeader.objects.filter(round=round_, person__active=True).select_related(
-        "person__organisation", "person__user"
+    organisation = round_.organisation
+    has_sso = hasattr(organisation, "single_sign_on")
+    superiors = superiors_of(organisation)
+    few = _few_answered(round_)
+    leaders = list(
+        EvaluatedLeader.objects.filter(round=round_).select_related(
+            "person__organisation", "person__user"
+        )
     )
-    superiors = superiors_of(round_.organisation)
+    sent = 0
     for leader in leaders:
         # The policy lets every leader read their own report (`may_send`), so each leader the
         # HR file still lets sign in, with an open account, may read theirs.
-        if not may_sign_in(leader.person, superiors):
-            continue
-        user = leader.person.user or account_for(leader.person)
-        if user is None or not user.is_active:
+        user = _user_of(leader.person, superiors)
+        if user is None:
             continue
         report = reverse("reports:leader", args=[round_.pk, leader.employee_id])
-        if has_sso:
-            url = settings.BASE_URL + reverse("accounts:login") + "?next=" + report
-        else:
-            url = link_for(user, report_ready=True, next_path=report)
-        language = leader.person.language if leader.person.language in ("da", "en") else "da"
-        with translation.override(language):
-            subject = _("Din rapport er klar")
+        with translation.override(_language(leader.person)):
             text = render_to_string(
                 "reports/email/report_ready.txt",
                 {
                     "name": leader.name,
                     "round": round_.name,
+                    "organisation": organisation.name,
+                    "url": _link(user, has_sso, report),
+                    "sign_in_link": not has_sso,
+                    "hours": settings.OMSTIL_REPORT_READY_LINK_HOURS,
+                    "few": leader.pk in few and "employee" in round_.rater_groups,
+                    "minimum": round_.min_group_size,
+                },
+            )
+            _queue(user, _("Din rapport er klar"), text)
+        sent += 1
+    superiors_sent = (
+        _send_superiors(round_, leaders, has_sso, superiors)
+        if (round_.visibility.get("superior"))
+        else 0
+    )
+    audit(
+        EVENT,
+        actor=actor,
+        organisation=organisation.slug,
+        round=round_.pk,
+        sent=sent,
+        superiors=superiors_sent,
+    )
+    return sent + superiors_sent
+
+
+def _send_superiors(
+    round_: Round, leaders: list[EvaluatedLeader], has_sso: bool, superiors: set[str]
+) -> int:
+    """One e-mail to each nearest superior, naming the leaders whose reports are ready."""
+    below: dict[str, list[EvaluatedLeader]] = {}
+    for leader in leaders:
+        if leader.superior_employee_id and leader.superior_employee_id != leader.employee_id:
+            below.setdefault(leader.superior_employee_id, []).append(leader)
+    people = Person.objects.filter(
+        organisation=round_.organisation, employee_id__in=below, active=True
+    ).select_related("organisation", "user")
+    path = reverse("development:superior")
+    sent = 0
+    for person in people:
+        user = _user_of(person, superiors)
+        if user is None:
+            continue
+        with translation.override(_language(person)):
+            text = render_to_string(
+                "reports/email/superior_ready.txt",
+                {
+                    "name": person.name,
+                    "round": round_.name,
                     "organisation": round_.organisation.name,
-                    "url": url,
+                    "leaders": sorted(leader.name for leader in below[person.employee_id]),
+                    "url": _link(user, has_sso, path),
                     "sign_in_link": not has_sso,
                     "hours": settings.OMSTIL_REPORT_READY_LINK_HOURS,
                 },
             )
-        transaction.on_commit(functools.partial(send_email.enqueue, [user.email], subject, text))
+            _queue(user, _("Dine lederes rapporter er klar"), text)
         sent += 1
-    audit(EVENT, actor=actor, organisation=round_.organisation.slug, round=round_.pk, sent=sent)
     return sent
+
+
+def announce_on_close(sender: object, round: Round, actor: User | None, **kwargs: object) -> None:
+    """When a round closes with `announce_reports` on, send the e-mails (`send_report_ready`)."""
+    if round.announce_reports and may_send(round):
+        send_report_ready(round, actor=actor)

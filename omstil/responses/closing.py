@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,11 @@ from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds.models import Invitation, Participation, Round
 from omstil.rounds.participation import tally
 from omstil.rounds.services import RoundInvalid
+
+# Sent inside the closing transaction with `round` and `actor`, so that what the apps above do
+# when a round closes (`reports.ready` announces the reports) commits with the closing or not at
+# all.
+round_closed = Signal()
 
 
 @transaction.atomic
@@ -47,6 +53,7 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
     round_.participation_taken_at = None
     round_.save()
     audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
+    round_closed.send(sender=Round, round=round_, actor=actor)
 
 
 def forget_who_took_part(round_: Round) -> None:

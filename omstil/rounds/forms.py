@@ -75,6 +75,15 @@ class RoundForm(forms.Form):
         required=False,
     )
     comment_field = forms.BooleanField(label=_("Kommentarfelt til sidst"), required=False)
+    announce_reports = forms.BooleanField(
+        label=_("Fortæl lederne og deres overordnede, når rapporterne er klar"),
+        required=False,
+        help_text=_(
+            "Når runden lukker, får hver leder en e-mail om, at rapporten er klar, og hver "
+            "overordnet leder en e-mail om sine lederes rapporter, hvis rundens regler lader dem "
+            "se rapporterne."
+        ),
+    )
     leader_units = forms.MultipleChoiceField(
         label=_("Evaluér kun lederne i disse enheder (og enhederne under dem)"),
         required=False,
@@ -158,6 +167,7 @@ class RoundForm(forms.Form):
             min_group_size=data["min_group_size"],
             rater_groups=data["rater_groups"],
             comment_field=data["comment_field"],
+            announce_reports=data["announce_reports"],
             leader_units=data["leader_units"],
             exclude_leaders_since=data["exclude_leaders_since"],
             reminder_dates=[day for day in (data["reminder_1"], data["reminder_2"]) if day],

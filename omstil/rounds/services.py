@@ -71,6 +71,7 @@ class RoundSetup:
     min_group_size: int | None = None
     rater_groups: list[str] = field(default_factory=lambda: ["employee", "self", "superior"])
     comment_field: bool = False
+    announce_reports: bool = True
     leader_units: list[str] = field(default_factory=list)
     exclude_leaders_since: date | None = None
     reminder_dates: list[date] = field(default_factory=list)
@@ -248,6 +249,7 @@ def create_round(
             else [group for group in RATER_GROUPS if group in setup.rater_groups]
         ),
         comment_field=setup.comment_field,
+        announce_reports=not mapping and setup.announce_reports,
         leader_units=setup.leader_units,
         exclude_leaders_since=None if mapping else setup.exclude_leaders_since,
         reminder_dates=[day.isoformat() for day in sorted(setup.reminder_dates)],

@@ -55,6 +55,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         "min_group_size": organisation.min_group_size,
         "rater_groups": ["employee", "self", "superior"],
         "visibility": ["leader", "superior", "employee_version"],
+        "announce_reports": True,
     }
     if request.GET.get("kortlaegning"):
         # A mapping of the employees' own digital competences (seed 002).

@@ -50,6 +50,11 @@ class Command(OmstilCommand):
         create.add_argument("--min-group-size", type=int)
         create.add_argument("--raters", default="employee,self,superior")
         create.add_argument("--comment-field", action="store_true")
+        create.add_argument(
+            "--no-report-email",
+            action="store_true",
+            help="do not e-mail leaders and superiors when the round closes",
+        )
         create.add_argument("--unit", action="append", default=[], metavar="PATH")
         create.add_argument("--reminder", action="append", default=[], type=_date)
         create.add_argument("--exclude-leaders-since", type=_date, metavar="YYYY-MM-DD")
@@ -108,6 +113,7 @@ class Command(OmstilCommand):
             min_group_size=options["min_group_size"],
             rater_groups=[group.strip() for group in options["raters"].split(",") if group.strip()],
             comment_field=options["comment_field"],
+            announce_reports=not options["no_report_email"],
             leader_units=options["unit"],
             reminder_dates=options["reminder"],
             exclude_leaders_since=options["exclude_leaders_since"],

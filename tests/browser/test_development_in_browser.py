@@ -55,3 +55,22 @@ def test_the_superior_comments_on_the_plan(page: Page, live_server, closed_in_br
     expect(page.get_by_text("Godt valg. Lad os tale om det.")).to_be_visible()
     expect(page.get_by_role("button", name="Gem fokuspunkter")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_superior_finds_their_leaders_from_the_front_page(
+    page: Page, live_server, closed_in_browser
+):
+    bo = set_up_user("bo@fjordby.example", PASSWORD, name="Bo Socialchef")
+    log_in(page, live_server.url, bo)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Se dine ledere").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ledere, du er overordnet for")
+    table = page.get_by_role("table", name=f"Ledere under dig i {closed_in_browser.name}")
+    expect(table).to_contain_text("Cecilie Ærø")
+    assert_accessible(page)
+    table.get_by_role("link", name="Ikke lavet endnu").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Udviklingsplan for Cecilie Ærø")
+    page.go_back()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leaders you are the superior of")
+    assert_accessible(page)

@@ -29,6 +29,13 @@ class Round(models.Model):
         EVALUATION = "evaluation", _("Ledelsesevaluering")
         MAPPING = "mapping", _("Kortlægning af kompetencer")
 
+    class LeaderLevel(models.TextChoices):
+        """Which leaders an evaluation round is about (docs/rounds.md)."""
+
+        ALL = "all", _("Alle ledere")
+        TOP = "top", _("Topledere: lederne af den øverste enhed og niveauet under den")
+        LEADERS_OF_LEADERS = "leaders_of_leaders", _("Ledere med ledere under sig")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rounds")
     name = models.CharField(_("navn"), max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -44,6 +51,9 @@ class Round(models.Model):
     # that their leaders' reports are (`reports.ready`); HR can turn it off in the set-up.
     announce_reports = models.BooleanField(_("fortæl lederne, at rapporten er klar"), default=True)
     leader_units = models.JSONField(default=list, help_text="Unit paths; empty: every leader")
+    leader_level = models.CharField(
+        _("ledelsesniveau"), max_length=20, choices=LeaderLevel.choices, default=LeaderLevel.ALL
+    )
     exclude_leaders_since = models.DateField(null=True, blank=True)
     reminder_dates = models.JSONField(default=list)
     reminders_requested = models.PositiveSmallIntegerField(default=0)
@@ -99,6 +109,27 @@ class Round(models.Model):
 def minutes_for(statements: int) -> int:
     """A minute for the introduction, then about three statements a minute, rounded up."""
     return 1 + -(-statements // 3)
+
+
+class Reminder(models.Model):
+    """A reminder the round sent, planned or asked for by HR: when, and to how many.
+
+    Only round-wide counts: who had not answered is never kept here.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    planned = models.BooleanField(default=False)
+    recipients = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round", "requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.requested_at:%Y-%m-%d}"
 
 
 class RoundInstrument(models.Model):

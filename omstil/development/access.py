@@ -14,6 +14,8 @@ from django.http import Http404
 
 from omstil.accounts.models import User
 from omstil.development.models import Action
+from omstil.organisations.models import Organisation
+from omstil.rounds.access import get_round_for_admin
 from omstil.rounds.chain import leaders_below, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
 
@@ -70,3 +72,15 @@ def get_action_of_plan(leader: EvaluatedLeader, action_id: int) -> Action:
     if action is None:
         raise Http404(action_id)
     return action
+
+
+def get_round_for_follow_up(
+    user: AbstractBaseUser | AnonymousUser, slug: str, round_id: int
+) -> tuple[Organisation, Round]:
+    """An evaluation round of an organisation `user` administers (HR's follow-up list), else 404.
+
+    Whether the list shows anything is the round's policy (`follow_up.hr_sees_follow_up`)."""
+    organisation, round_ = get_round_for_admin(user, slug, round_id)
+    if round_.is_mapping:
+        raise Http404(round_id)
+    return organisation, round_

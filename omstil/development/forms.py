@@ -49,3 +49,25 @@ class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Din kommentar"), max_length=2000, widget=forms.Textarea({"rows": 3})
     )
+
+
+class FollowUpForm(forms.Form):
+    """The days the talk with the superior and the dialogue meeting were held (optional)."""
+
+    superior_talk_on = forms.DateField(
+        label=_("Samtalen med din overordnede blev holdt den"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
+    dialogue_meeting_on = forms.DateField(
+        label=_("Dialogmødet med medarbejderne blev holdt den"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, owner: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not owner:
+            # A superior records the talk they took part in, not the leader's meeting.
+            del self.fields["dialogue_meeting_on"]
+            self.fields["superior_talk_on"].label = _("Samtalen med lederen blev holdt den")

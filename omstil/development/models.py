@@ -89,3 +89,22 @@ class PlanComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class FollowUp(models.Model):
+    """The follow-up after a leader's report (seed 003, PRODUCT.md): the days the talk with the
+    superior and the dialogue meeting with the employees were held. Dates only, never what
+    was said: this is what HR's follow-up list may show."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="follow_ups")
+    leader = models.OneToOneField(
+        EvaluatedLeader, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    superior_talk_on = models.DateField(_("samtalen med den overordnede blev holdt"), null=True)
+    dialogue_meeting_on = models.DateField(_("dialogmødet blev holdt"), null=True)
+    # When HR last reminded the leader of what is missing.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.leader} ({self.round})"

@@ -17,7 +17,14 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.tasks import send_email
 from omstil.development.access import plan_role
-from omstil.development.models import MAX_FOCUS, Action, DevelopmentPlan, Focus, PlanComment
+from omstil.development.models import (
+    MAX_FOCUS,
+    Action,
+    DevelopmentPlan,
+    Focus,
+    FollowUp,
+    PlanComment,
+)
 from omstil.organisations.models import Person
 from omstil.reports.services import previous_round
 from omstil.responses.questionnaire import build_pages
@@ -318,7 +325,8 @@ def _reminder(action: Action, person: Person) -> tuple[str, str, str]:
 def leaders_below_overview(user: User) -> list[dict[str, Any]]:
     """For "Ledere, du er overordnet for": each open or closed evaluation round with leaders
     below `user` in the frozen reporting lines, and for each such leader what the round's policy
-    lets a superior see: whether the report is ready, and whether a plan has been made."""
+    lets a superior see: whether the report is ready, whether the talk and the dialogue meeting
+    have been held, and whether a plan has been made."""
     organisations = {organisation_id for organisation_id, _id in people_of(user).values()}
     rounds = (
         Round.objects.filter(organisation_id__in=organisations, kind=Round.Kind.EVALUATION)
@@ -342,12 +350,21 @@ def leaders_below_overview(user: User) -> list[dict[str, Any]]:
             if sees
             else {}
         )
+        follow_ups = (
+            {follow_up.leader_id: follow_up for follow_up in FollowUp.objects.filter(round=round_)}
+            if sees
+            else {}
+        )
         overview.append(
             {
                 "round": round_,
                 "sees_reports": sees,
                 "leaders": [
-                    {"leader": leader, "plan": plans.get(leader.pk)}
+                    {
+                        "leader": leader,
+                        "plan": plans.get(leader.pk),
+                        "follow_up": follow_ups.get(leader.pk),
+                    }
                     for leader in leaders
                     if leader.employee_id in below
                 ],

@@ -9,6 +9,17 @@ base = "<id:round_id>/<str:employee_id>/"
 urlpatterns = [
     path("overordnet/", views.superior_page, name="superior"),
     path(base + "dialog/", views.dialogue_page, name="dialogue"),
+    path(base + "dialog/opfoelgning/", views.follow_up_record, name="follow_up"),
+    path(
+        "<slug:slug>/runder/<id:round_id>/opfoelgning/",
+        views.follow_up_list,
+        name="follow_up_list",
+    ),
+    path(
+        "<slug:slug>/runder/<id:round_id>/opfoelgning/paamind/",
+        views.follow_up_remind,
+        name="follow_up_remind",
+    ),
     path(base + "plan/", views.plan_page, name="plan"),
     path(base + "plan/fokus/", views.plan_focus, name="plan_focus"),
     path(base + "plan/handlinger/", views.plan_action, name="plan_action"),

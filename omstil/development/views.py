@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omstil.accounts.access import acting_user
-from omstil.core.audit import audit
+from omstil.accounts.models import User
+from omstil.core.audit import audit, last_entry
 from omstil.core.i18n import active_language
 from omstil.core.pdf import html_to_pdf
 from omstil.development import services
@@ -19,9 +21,26 @@ from omstil.development.access import (
     get_action_of_plan,
     get_leader_for_plan,
     get_leader_for_plan_owner,
+    get_round_for_follow_up,
+    plan_role,
 )
 from omstil.development.dialogue import dialogue
-from omstil.development.forms import ActionForm, CommentForm, FocusForm, ProgressForm
+from omstil.development.follow_up import (
+    SORTS,
+    FollowUpInvalid,
+    follow_up_for,
+    hr_sees_follow_up,
+    record_follow_up,
+    remind_missing,
+    statuses,
+)
+from omstil.development.forms import (
+    ActionForm,
+    CommentForm,
+    FocusForm,
+    FollowUpForm,
+    ProgressForm,
+)
 from omstil.reports.access import get_leader_for_report
 from omstil.rounds.models import EvaluatedLeader
 
@@ -33,18 +52,38 @@ def superior_page(request: HttpRequest) -> HttpResponse:
     return render(request, "development/superior.html", {"rounds": rounds})
 
 
+def _dialogue_context(
+    viewer: User, leader: EvaluatedLeader, follow_up_form: FollowUpForm | None = None
+) -> dict[str, object]:
+    language = active_language()
+    role = plan_role(viewer, leader)
+    follow_up = follow_up_for(leader)
+    if follow_up_form is None and role is not None:
+        follow_up_form = FollowUpForm(
+            owner=role == Role.OWNER,
+            initial={
+                "superior_talk_on": follow_up.superior_talk_on if follow_up else None,
+                "dialogue_meeting_on": follow_up.dialogue_meeting_on if follow_up else None,
+            },
+        )
+    return {
+        **dialogue(leader.round, leader.employee_id, language, viewer),
+        "leader": leader,
+        "round": leader.round,
+        "language": language,
+        "role": role,
+        "follow_up": follow_up,
+        "follow_up_form": follow_up_form,
+        "hr_sees_follow_up": hr_sees_follow_up(leader.round),
+    }
+
+
 @login_required
 def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
     """The agenda for the talk with the superior and the guide for the employee meeting."""
     viewer = acting_user(request)
     leader = get_leader_for_report(viewer, round_id, employee_id)
-    language = active_language()
-    context = {
-        **dialogue(leader.round, employee_id, language, viewer),
-        "leader": leader,
-        "round": leader.round,
-        "language": language,
-    }
+    context = _dialogue_context(viewer, leader)
     audit(
         "dialogue.view",
         actor=viewer,
@@ -53,12 +92,122 @@ def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> Http
         subject=employee_id,
     )
     if request.GET.get("format") == "pdf":
-        with translation.override(language):
+        with translation.override(str(context["language"])):
             html = render_to_string("development/dialogue_print.html", context)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="dialog-{employee_id}.pdf"'
         return response
     return render(request, "development/dialogue.html", context)
+
+
+@require_POST
+@login_required
+def follow_up_record(request: HttpRequest, round_id: int, employee_id: str) -> HttpResponse:
+    """The leader (both days) or a superior (the talk) records when the follow-up was held."""
+    viewer = acting_user(request)
+    leader, role = get_leader_for_plan(viewer, round_id, employee_id)
+    form = FollowUpForm(request.POST, owner=role == Role.OWNER)
+    if form.is_valid():
+        try:
+            record_follow_up(
+                leader,
+                role,
+                superior_talk_on=form.cleaned_data["superior_talk_on"],
+                dialogue_meeting_on=form.cleaned_data.get("dialogue_meeting_on"),
+                actor=viewer,
+            )
+        except FollowUpInvalid as exc:
+            for field, field_errors in exc.by_field.items():
+                for error in field_errors:
+                    form.add_error(field or None, error)
+        else:
+            messages.success(request, _("Opfølgningen er gemt."))
+            return redirect("development:dialogue", round_id, employee_id)
+    context = _dialogue_context(viewer, leader, form)
+    return render(request, "development/dialogue.html", context, status=400)
+
+
+def _sort_links(current: str) -> list[dict[str, str]]:
+    """The follow-up list's sortable columns: each header's link and its aria-sort."""
+    column = current.lstrip("-")
+    descending = current.startswith("-")
+    links = []
+    for key, label in (
+        ("leder", _("Leder")),
+        ("enhed", _("Enhed")),
+        ("samtale", _("Samtale med overordnet")),
+        ("dialogmoede", _("Dialogmøde")),
+        ("plan", _("Udviklingsplan")),
+    ):
+        active = key == column
+        links.append(
+            {
+                "label": label,
+                "sort": f"-{key}" if active and not descending else key,
+                "aria": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    return links
+
+
+@login_required
+def follow_up_list(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """HR's follow-up list: per leader whether each step after the report is done."""
+    organisation, round_ = get_round_for_follow_up(acting_user(request), slug, round_id)
+    sort = request.GET.get("sort", "enhed")
+    if sort.lstrip("-") not in SORTS:
+        sort = "enhed"
+    shown = hr_sees_follow_up(round_)
+    rows = statuses(round_, sort) if shown else []
+    if shown:
+        audit(
+            "follow_up.view",
+            actor=acting_user(request),
+            organisation=organisation.slug,
+            round=round_.pk,
+        )
+    return render(
+        request,
+        "development/follow_up_list.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "shown": shown,
+            "rows": rows,
+            "columns": _sort_links(sort),
+            "missing": sum(1 for row in rows if row.missing),
+            "done": {
+                "talk": sum(1 for row in rows if row.superior_talk_on),
+                "meeting": sum(1 for row in rows if row.dialogue_meeting_on),
+                "plan": sum(1 for row in rows if row.plan_made),
+            },
+            "last_reminder": last_entry("follow_up.remind", round=round_.pk),
+        },
+    )
+
+
+@require_POST
+@login_required
+def follow_up_remind(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """Remind every leader who still lacks a step of the follow-up."""
+    actor = acting_user(request)
+    _organisation, round_ = get_round_for_follow_up(actor, slug, round_id)
+    try:
+        sent = remind_missing(round_, actor=actor)
+    except FollowUpInvalid as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Påmindelsen er sendt til %(count)s leder.",
+                "Påmindelsen er sendt til %(count)s ledere.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect("development:follow_up_list", slug, round_id)
 
 
 def _plan_context(leader: EvaluatedLeader, role: Role, **forms: object) -> dict[str, object]:
@@ -95,6 +244,7 @@ def _plan_context(leader: EvaluatedLeader, role: Role, **forms: object) -> dict[
         "action_form": forms.get("action_form") or ActionForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "errors": forms.get("errors") or [],
+        "hr_sees_follow_up": hr_sees_follow_up(leader.round),
     }
 
 

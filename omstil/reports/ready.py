@@ -42,13 +42,14 @@ def may_send(round_: Round) -> bool:
     )
 
 
-def _link(user: User, has_sso: bool, path: str) -> str:
+def mail_link(user: User, has_sso: bool, path: str) -> str:
+    """A link to `path` in an e-mail: through the organisation's own login, or signing in."""
     if has_sso:
         return settings.BASE_URL + reverse("accounts:login") + "?next=" + path
     return link_for(user, report_ready=True, next_path=path)
 
 
-def _language(person: Person) -> str:
+def mail_language(person: Person) -> str:
     return person.language if person.language in ("da", "en") else "da"
 
 
@@ -69,7 +70,8 @@ def _few_answered(round_: Round) -> set[int]:
     }
 
 
-def _user_of(person: Person, superiors: set[str]) -> User | None:
+def mail_account(person: Person, superiors: set[str]) -> User | None:
+    """The open account a person signs in with, if the HR file lets them sign in."""
     if not may_sign_in(person, superiors):
         return None
     user = person.user or account_for(person)
@@ -99,18 +101,18 @@ def send_report_ready(round_: Round, *, actor: User | None) -> int:
     for leader in leaders:
         # The policy lets every leader read their own report (`may_send`), so each leader the
         # HR file still lets sign in, with an open account, may read theirs.
-        user = _user_of(leader.person, superiors)
+        user = mail_account(leader.person, superiors)
         if user is None:
             continue
         report = reverse("reports:leader", args=[round_.pk, leader.employee_id])
-        with translation.override(_language(leader.person)):
+        with translation.override(mail_language(leader.person)):
             text = render_to_string(
                 "reports/email/report_ready.txt",
                 {
                     "name": leader.name,
                     "round": round_.name,
                     "organisation": organisation.name,
-                    "url": _link(user, has_sso, report),
+                    "url": mail_link(user, has_sso, report),
                     "sign_in_link": not has_sso,
                     "hours": settings.OMSTIL_REPORT_READY_LINK_HOURS,
                     "few": leader.pk in few and "employee" in round_.rater_groups,
@@ -149,10 +151,10 @@ def _send_superiors(
     path = reverse("development:superior")
     sent = 0
     for person in people:
-        user = _user_of(person, superiors)
+        user = mail_account(person, superiors)
         if user is None:
             continue
-        with translation.override(_language(person)):
+        with translation.override(mail_language(person)):
             text = render_to_string(
                 "reports/email/superior_ready.txt",
                 {
@@ -160,7 +162,7 @@ def _send_superiors(
                     "round": round_.name,
                     "organisation": round_.organisation.name,
                     "leaders": sorted(leader.name for leader in below[person.employee_id]),
-                    "url": _link(user, has_sso, path),
+                    "url": mail_link(user, has_sso, path),
                     "sign_in_link": not has_sso,
                     "hours": settings.OMSTIL_REPORT_READY_LINK_HOURS,
                 },

@@ -21,6 +21,13 @@ VISIBILITY_CHOICES = [
     ("superior", _("Lederens overordnede ledere")),
     ("org_admins", _("Organisationens administratorer (HR)")),
     ("employee_version", _("En version kun med medarbejdernes svar, som lederen kan dele")),
+    (
+        "follow_up",
+        _(
+            "HR's opfølgning: om hver leders samtale, dialogmøde og plan er gjort "
+            "(kun status, aldrig indholdet)"
+        ),
+    ),
 ]
 
 

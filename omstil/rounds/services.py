@@ -35,6 +35,8 @@ DEFAULT_VISIBILITY = {
     "superior": True,
     "org_admins": False,
     "employee_version": True,
+    # HR's follow-up list: whether each leader's talk, meeting and plan are done (status only).
+    "follow_up": True,
 }
 # A mapping has no leader reports: who sees its pooled figures is fixed (docs/mapping.md).
 MAPPING_VISIBILITY = {
@@ -42,6 +44,7 @@ MAPPING_VISIBILITY = {
     "superior": False,
     "org_admins": False,
     "employee_version": False,
+    "follow_up": False,
 }
 
 

@@ -54,7 +54,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         "closes_on": today + timedelta(days=21),
         "min_group_size": organisation.min_group_size,
         "rater_groups": ["employee", "self", "superior"],
-        "visibility": ["leader", "superior", "employee_version"],
+        "visibility": ["leader", "superior", "employee_version", "follow_up"],
         "announce_reports": True,
     }
     if request.GET.get("kortlaegning"):

@@ -160,9 +160,7 @@ def test_the_page_sorts_through_the_query_and_marks_the_sorted_column(client, re
     assert client.get(follow_up_list(reported), {"sort": "x"}).status_code == 200
 
 
-def test_a_round_made_before_the_follow_up_key_follows_what_hr_may_see_of_reports(
-    client, reported
-):
+def test_a_round_made_before_the_follow_up_key_follows_what_hr_may_see_of_reports(client, reported):
     visibility = {key: value for key, value in reported.visibility.items() if key != "follow_up"}
     Round.objects.filter(pk=reported.pk).update(visibility={**visibility, "org_admins": False})
     log_in(client, "hr@fjordby.example", admin_of=reported.organisation)

@@ -748,6 +748,11 @@ def test_the_page_shows_the_heat_map_suggestions_and_statements(client, closed):
     assert "SOSU-assistent" in html
     assert "Øvrige" in html
     assert "11 af 11 medarbejdere har svaret." in html
+    # Each suggestion leads into the leader's plan in one click (development.write_into_plan).
+    suggestions = html.split("Forslag til kompetenceudvikling")[1].split("Udsagnene")[0]
+    assert suggestions.count(f'action="{reverse("development:write_into_plan")}"') == (
+        suggestions.count("<h3>")
+    )
     assert "2 af 2 faggrupper" in html
     assert "Til kortlægningen for" not in html  # Social is not hers to see
     anne = _map(client, closed, SOCIAL, "anne@fjordby.example").content.decode()

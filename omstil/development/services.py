@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
@@ -371,3 +372,83 @@ def leaders_below_overview(user: User) -> list[dict[str, Any]]:
             }
         )
     return overview
+
+
+def latest_own_leader(user: User) -> EvaluatedLeader | None:
+    """The user as evaluated leader in their latest closed evaluation round: whose plan a
+    competence found elsewhere (the 10 bud, the mapping) is written into."""
+    people = people_of(user)
+    candidates = (
+        EvaluatedLeader.objects.filter(
+            person_id__in=people,
+            round__status=Round.Status.CLOSED,
+            round__kind=Round.Kind.EVALUATION,
+        )
+        .select_related("round__organisation", "person")
+        .order_by("-round__closed_at", "-round__pk")
+    )
+    return next((leader for leader in candidates if plan_role(user, leader)), None)
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where a competence went: the plan's leader, and whether it became an action."""
+
+    leader: EvaluatedLeader
+    action: Action | None
+
+
+# An action made in one click gets a deadline this far ahead, which the leader can change.
+ACTION_WEEKS = 12
+
+
+@transaction.atomic
+def write_into_plan(user: User, competence: str, *, as_action: bool = False) -> Written:
+    """One click from the 10-bud result or the mapping's suggestions: `competence` becomes a
+    focus point of the user's latest plan (if it is not one already and there is room), and
+    with `as_action` also an action with the leader as owner and a deadline 12 weeks ahead."""
+    competence = " ".join(competence.split())
+    if not competence:
+        raise PlanInvalid([_("Der er ikke noget at skrive ind i planen.")])
+    leader = latest_own_leader(user)
+    if leader is None:
+        raise PlanInvalid(
+            [
+                _(
+                    "Du har ingen udviklingsplan at skrive i endnu. Planen laves efter en "
+                    "evalueringsrunde, når din rapport er klar."
+                )
+            ]
+        )
+    competence = Truncator(competence).chars(200)
+    plan, _created = DevelopmentPlan.objects.get_or_create(round=leader.round, leader=leader)
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    focus = list(plan.focus.all())
+    if competence not in [point.competence for point in focus]:
+        if len(focus) >= MAX_FOCUS:
+            raise PlanInvalid(
+                [
+                    _(
+                        "Din plan har allerede %(maximum)s fokuspunkter. Skift et ud på planen, "
+                        "før du tilføjer et nyt."
+                    )
+                    % {"maximum": MAX_FOCUS}
+                ]
+            )
+        Focus.objects.create(
+            plan=plan,
+            competence=competence,
+            position=max((point.position for point in focus), default=0) + 1,
+        )
+        _audit("plan.focus", leader, user, statements=[], competences=1, added=True)
+    action = None
+    if as_action:
+        action = add_action(
+            leader,
+            _("Arbejde med: %(competence)s") % {"competence": competence},
+            leader.name,
+            timezone.localdate() + timedelta(weeks=ACTION_WEEKS),
+            actor=user,
+        )
+    plan.save(update_fields=["updated_at"])
+    return Written(leader=leader, action=action)

@@ -8,6 +8,7 @@ app_name = "development"
 base = "<id:round_id>/<str:employee_id>/"
 urlpatterns = [
     path("overordnet/", views.superior_page, name="superior"),
+    path("plan/skriv-ind/", views.write_into_plan, name="write_into_plan"),
     path(base + "dialog/", views.dialogue_page, name="dialogue"),
     path(base + "dialog/opfoelgning/", views.follow_up_record, name="follow_up"),
     path(

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -351,3 +353,28 @@ def plan_comment(request: HttpRequest, round_id: int, employee_id: str) -> HttpR
         return _refused(request, leader, role, exc.errors, comment_form=form)
     messages.success(request, _("Din kommentar er gemt."))
     return redirect("development:plan", round_id, employee_id)
+
+
+@require_POST
+@login_required
+def write_into_plan(request: HttpRequest) -> HttpResponse:
+    """ "Skriv det ind i din udviklingsplan" from the 10-bud result or a mapping's suggestion."""
+    user = acting_user(request)
+    competence = request.POST.get("competence", "")[:1000]
+    as_action = request.POST.get("as") == "action"
+    try:
+        written = services.write_into_plan(user, competence, as_action=as_action)
+    except services.PlanInvalid as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("site:home")
+        return redirect(back)
+    if as_action:
+        messages.success(request, _("Det er skrevet ind i din udviklingsplan som en handling."))
+    else:
+        messages.success(request, _("Det er skrevet ind i din udviklingsplan som et fokuspunkt."))
+    return redirect("development:plan", written.leader.round_id, written.leader.employee_id)

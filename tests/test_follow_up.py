@@ -56,7 +56,7 @@ def test_the_leader_records_the_talk_and_the_meeting_on_the_dialogue_page(client
 
 
 @pytest.mark.parametrize(
-    "days, message",
+    ("days", "message"),
     [
         (1, "kan ikke ligge ude i fremtiden"),
         (-11, "kan ikke ligge før rapporten var klar"),
@@ -130,7 +130,9 @@ def test_hr_sees_each_leaders_status_but_never_the_contents(client, reported):
     assert "0 af 4 ledere har holdt dialogmødet." in html
     assert "1 af 4 ledere har lavet en udviklingsplan." in html
     row = html.split("Cecilie Ærø")[1].split("</tr>")[0]
-    assert "Holdt" in row and "Lavet" in row and "Ikke registreret" in row
+    assert "Holdt" in row
+    assert "Lavet" in row
+    assert "Ikke registreret" in row
     assert "Hemmelig kompetence" not in html
     assert AuditEntry.objects.filter(event="follow_up.view").exists()
 
@@ -187,7 +189,7 @@ def test_with_the_follow_up_policy_off_hr_sees_no_status_and_cannot_remind(clien
 
 
 @pytest.mark.parametrize(
-    "email, admin",
+    ("email", "admin"),
     [("hr@anden.example", "anden"), ("cecilie@fjordby.example", None)],
 )
 def test_only_the_organisations_hr_reaches_the_follow_up_list(client, reported, email, admin):

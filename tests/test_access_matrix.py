@@ -25,7 +25,7 @@ from pytest_django import DjangoDbBlocker
 from omstil.accounts.models import Membership, User
 from omstil.accounts.services import set_up_user
 from omstil.core.models import AuditEntry
-from omstil.development.models import Action, PlanComment
+from omstil.development.models import Action, Focus, FollowUp, PlanComment
 from omstil.development.services import add_action, set_focus
 from omstil.organisations.accounts import sync_accounts
 from omstil.organisations.models import Organisation, PendingImport, Person
@@ -395,12 +395,33 @@ TARGETS: dict[str, Target] = {
         lambda w: {"text": "Godt valg af fokus."},
         lambda w: PlanComment.objects.filter(plan__leader=w.leader).count(),
     ),
+    "follow-up-record": Target(
+        _report,
+        lambda w: {"superior_talk_on": timezone.localdate().isoformat()},
+        lambda w: FollowUp.objects.filter(leader=w.leader).count(),
+    ),
+    "follow-up-list-view": Target(lambda w: [SLUG, w.closed.pk]),
+    "follow-up-remind": Target(
+        lambda w: [SLUG, w.closed.pk],
+        lambda w: {},
+        lambda w: AuditEntry.objects.filter(event="follow_up.remind").count(),
+    ),
+    "superior-page-view": Target(lambda w: []),
+    "write-into-plan": Target(
+        lambda w: [],
+        lambda w: {"competence": "Data i hverdagen", "as": "focus"},
+        lambda w: Focus.objects.count(),
+    ),
     "programme-view": Target(lambda w: [SLUG, w.programme.pk]),
     "wrong-organisation-programme-view": Target(lambda w: [OTHER_SLUG, w.programme.pk]),
     "programme-effect-pdf": Target(lambda w: [SLUG, w.programme.pk]),
     "programme-module-add": Target(
         lambda w: [SLUG, w.programme.pk],
-        lambda w: {"title": "Data i hverdagen", "held_on": w.programme.starts_on.isoformat()},
+        lambda w: {
+            "title": "Data i hverdagen",
+            "held_on": w.programme.starts_on.isoformat(),
+            "elements": ["ledelse", "it"],
+        },
         lambda w: Module.objects.filter(programme=w.programme).count(),
     ),
     "mapping-view": Target(lambda w: [w.mapping.pk]),

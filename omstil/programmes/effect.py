@@ -1,17 +1,22 @@
 """The effect of a competence programme on one statement: pure functions, no Django.
 
-For the leaders who took part, the employees' answers are pooled in the round before the
-programme (the baseline) and in the round after it (the follow-up); their change is the pooled
-follow-up mean minus the pooled baseline mean. The same is done for the leaders who did not take
-part but were evaluated in both rounds, and the difference between the two changes (a difference
-in differences) is the estimate of the programme's effect. Every estimate carries a 95 %
-confidence interval by Welch's t: answers cannot be linked to a respondent across rounds, so the
-rounds are treated as independent samples, and the variances come from the shown distributions.
+The leader is the unit. For each leader, the employees' answers give one mean in the round
+before the programme (the baseline) and one in the round after it (the follow-up), and the
+leader's change is the difference of the two. A group's change is the mean of its leaders'
+changes, with a 95 % confidence interval by Student's t on n_leaders − 1 degrees of freedom; the
+programme's estimated effect is the participants' mean change minus the other leaders' (a
+difference in differences), with an interval by Welch's t on the two groups' leader changes.
 
-Disclosure control decides what may enter a pool, as for the comparisons in the leader's report:
-a leader figure that disclosure control hides is passed in as None and left out, a leader enters
-a pool only when both figures are shown (the same leaders before and after), and a pool is shown
-only when it holds at least `min_leaders` leaders.
+The employees of one leader are not independent of each other – they share a leader, a
+workplace and a round – so counting employees as independent observations would make the
+intervals too narrow for a claim about leaders. Taking each leader's change as one observation
+lets the interval hold the real spread between leaders, whatever the correlation inside a team,
+at the price of wide intervals when the groups are small.
+
+Disclosure control decides what may enter a group, as for the comparisons in the leader's
+report: a leader figure that disclosure control hides is passed in as None and left out, a
+leader enters only when both figures are shown (the same leaders before and after), and a group
+is shown only when it holds at least `min_leaders` leaders.
 """
 
 import math
@@ -27,7 +32,7 @@ Distribution = tuple[int, int, int, int, int]
 
 @dataclass(frozen=True)
 class Sample:
-    """Valid answers (1–5) pooled over leaders."""
+    """Valid answers (1–5): one leader's employees, or several leaders' added together."""
 
     distribution: Distribution
 
@@ -39,17 +44,6 @@ class Sample:
     def mean(self) -> float:
         return math.fsum(v * c for v, c in zip(SCALE, self.distribution, strict=True)) / self.n
 
-    @property
-    def variance(self) -> float:
-        """The sample variance (divided by n − 1); 0 for a single answer."""
-        if self.n < 2:
-            return 0.0
-        mean = self.mean
-        squares = math.fsum(
-            c * (v - mean) ** 2 for v, c in zip(SCALE, self.distribution, strict=True)
-        )
-        return squares / (self.n - 1)
-
 
 def pool(distributions: Iterable[Distribution]) -> Sample:
     """The answers of several leaders' employees added together."""
@@ -60,12 +54,20 @@ def pool(distributions: Iterable[Distribution]) -> Sample:
     return Sample((total[0], total[1], total[2], total[3], total[4]))
 
 
+def variance(values: Sequence[float]) -> float:
+    """The sample variance (divided by n − 1); 0 for fewer than two values."""
+    if len(values) < 2:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1)
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A sum of ± independent means with its 95 % confidence interval.
 
     `low`, `high` and `freedom` are None when the interval cannot be computed: a sample of one
-    answer, or no spread at all in any of the samples.
+    value, or no spread at all in any of the samples.
     """
 
     value: float
@@ -79,31 +81,48 @@ class Estimate:
         return None if self.high is None else self.high - self.value
 
 
-def welch(terms: Sequence[tuple[int, Sample]]) -> Estimate:
-    """Σ sign × mean over independent samples, with a Welch–Satterthwaite t interval."""
-    value = math.fsum(sign * sample.mean for sign, sample in terms)
-    if any(sample.n < 2 for _sign, sample in terms):
+def welch(terms: Sequence[tuple[int, Sequence[float]]]) -> Estimate:
+    """Σ sign × mean over independent samples of values, with a Welch–Satterthwaite t interval.
+
+    With one sample it is the one-sample t interval of its mean on n − 1 degrees of freedom;
+    with two, Welch's interval of the difference of their means.
+    """
+    value = math.fsum(sign * math.fsum(values) / len(values) for sign, values in terms)
+    if any(len(values) < 2 for _sign, values in terms):
         return Estimate(value, None, None, None)
-    parts = [sample.variance / sample.n for _sign, sample in terms]
-    variance = math.fsum(parts)
-    if variance <= 0:
+    parts = [variance(values) / len(values) for _sign, values in terms]
+    total = math.fsum(parts)
+    # No spread (up to rounding: the answers are on a scale of 1 to 5) leaves no interval to give.
+    if total <= 1e-24:
         return Estimate(value, None, None, None)
-    freedom = variance**2 / math.fsum(
-        part**2 / (sample.n - 1) for part, (_sign, sample) in zip(parts, terms, strict=True)
-    )
-    margin = t_quantile(1 - (1 - CONFIDENCE) / 2, freedom) * math.sqrt(variance)
+    if len(terms) == 1:
+        freedom: float = len(terms[0][1]) - 1  # what Satterthwaite gives, without rounding
+    else:
+        freedom = total**2 / math.fsum(
+            part**2 / (len(values) - 1) for part, (_sign, values) in zip(parts, terms, strict=True)
+        )
+    margin = t_quantile(1 - (1 - CONFIDENCE) / 2, freedom) * math.sqrt(total)
     return Estimate(value, value - margin, value + margin, freedom)
 
 
 @dataclass(frozen=True)
 class GroupChange:
-    """One group of leaders: their pooled figures before and after, and the change."""
+    """One group of leaders: each leader's change, their mean before and after, and the mean
+    change with its interval over leaders.
+
+    `baseline` and `follow_up` are the group's answers added together, for the number of
+    answers behind the figures; the means and the change are over leaders, each leader
+    weighing the same whatever the size of their team.
+    """
 
     leaders: int
     baseline: Sample
     follow_up: Sample
     change: Estimate
-    leader_ids: tuple[str, ...] = ()  # the leaders pooled, by employee id
+    leader_ids: tuple[str, ...] = ()  # the leaders, by employee id
+    leader_changes: tuple[float, ...] = ()  # each leader's change, in the order of leader_ids
+    baseline_mean: float = 0.0  # the mean over leaders of each leader's baseline mean
+    follow_up_mean: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,10 +153,19 @@ def _group_change(
     baseline: Mapping[str, Distribution | None],
     follow_up: Mapping[str, Distribution | None],
 ) -> GroupChange:
-    before = pool(d for leader in leaders if (d := baseline[leader]) is not None)
-    after = pool(d for leader in leaders if (d := follow_up[leader]) is not None)
+    """`leaders` all have a shown figure in both rounds."""
+    before = [Sample(d) for leader in leaders if (d := baseline[leader]) is not None]
+    after = [Sample(d) for leader in leaders if (d := follow_up[leader]) is not None]
+    changes = tuple(a.mean - b.mean for a, b in zip(after, before, strict=True))
     return GroupChange(
-        len(leaders), before, after, welch([(1, after), (-1, before)]), tuple(leaders)
+        leaders=len(leaders),
+        baseline=pool(sample.distribution for sample in before),
+        follow_up=pool(sample.distribution for sample in after),
+        change=welch([(1, changes)]),
+        leader_ids=tuple(leaders),
+        leader_changes=changes,
+        baseline_mean=math.fsum(sample.mean for sample in before) / len(before),
+        follow_up_mean=math.fsum(sample.mean for sample in after) / len(after),
     )
 
 
@@ -154,7 +182,7 @@ def item_effect(
     Leaders evaluated in both rounds who are not in `participants` are the comparison group.
     """
     if min_leaders < 1:
-        raise ValueError("a pool needs at least one leader")
+        raise ValueError("a group needs at least one leader")
     both = baseline.keys() & follow_up.keys()
     measured = sorted(
         leader for leader in both if _shown(baseline[leader]) and _shown(follow_up[leader])
@@ -166,14 +194,7 @@ def item_effect(
     theirs = _group_change(outside, baseline, follow_up) if len(outside) >= min_leaders else None
     difference = None
     if mine is not None and theirs is not None:
-        difference = welch(
-            [
-                (1, mine.follow_up),
-                (-1, mine.baseline),
-                (-1, theirs.follow_up),
-                (1, theirs.baseline),
-            ]
-        )
+        difference = welch([(1, mine.leader_changes), (-1, theirs.leader_changes)])
     return ItemEffect(len(inside), len(outside), mine, theirs, difference)
 
 

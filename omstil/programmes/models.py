@@ -13,8 +13,34 @@ from omstil.organisations.models import Organisation, Person
 from omstil.rounds.models import Round
 
 
+class Element(models.TextChoices):
+    """The five elements of digital leadership (seed 004): "samspillet mellem ledelse, IT,
+    mennesker, processer og opgaver"."""
+
+    LEDELSE = "ledelse", _("Ledelse")
+    IT = "it", _("IT")
+    MENNESKER = "mennesker", _("Mennesker")
+    PROCESSER = "processer", _("Processer")
+    OPGAVER = "opgaver", _("Opgaver")
+
+
 class Programme(models.Model):
     """A programme of modules for a group of leaders, measured by a round before and after."""
+
+    class Rule(models.TextChoices):
+        """How HR chose the participants; resolved to leaders when the programme is saved."""
+
+        ALL = "all", _("Alle ledere")
+        UNITS = "units", _("Ledere i enheder")
+        LEVEL = "level", _("Ledere på niveau")
+        HAND = "hand", _("Udvalgte ledere")
+
+    class Level(models.TextChoices):
+        """A leadership level, from the unit tree and the reporting lines (docs/programmes.md)."""
+
+        TOP = "top", _("Topledere: lederne af den øverste enhed og niveauet under den")
+        WITH_LEADERS = "with_leaders", _("Ledere med ledere under sig")
+        FIRST_LINE = "first_line", _("Ledere uden ledere under sig")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
@@ -30,6 +56,11 @@ class Programme(models.Model):
     follow_up_round = models.ForeignKey(
         Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How the participants were chosen the last time they were saved, for the programme's page:
+    # {"kind": Rule, "units": [paths], "level": Level, "count": leaders chosen}. The rule is not
+    # applied again later; the Participant rows are the participants.
+    participant_rule = models.JSONField(default=dict, blank=True)
+    participants_chosen_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -52,11 +83,36 @@ class Module(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     held_on = models.DateField(_("dato"))
     content = models.TextField(_("indhold"), blank=True)
+    # One or more of the five elements (Element values), in the order of Element.
+    elements = models.JSONField(_("elementer"), default=list, blank=True)
+    material = models.TextField(_("materiale"), blank=True)
 
     class Meta:
         verbose_name = _("modul")
         verbose_name_plural = _("moduler")
         ordering = ["programme", "held_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def element_labels(self) -> list[str]:
+        labels = dict(Element.choices)
+        return [str(labels[key]) for key in self.elements if key in labels]
+
+
+class MaterialLink(models.Model):
+    """A link in a module's material: an http or https address with a title."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("titel"), max_length=200)
+    url = models.URLField(_("adresse"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["module", "position", "pk"]
 
     def __str__(self) -> str:
         return self.title

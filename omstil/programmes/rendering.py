@@ -46,8 +46,8 @@ def _group(change: GroupChange | None, leaders: int, hidden: str | None) -> dict
     return {
         "shown": True,
         "leaders": change.leaders,
-        "before": _number(change.baseline.mean),
-        "after": _number(change.follow_up.mean),
+        "before": _number(change.baseline_mean),
+        "after": _number(change.follow_up_mean),
         "n_before": change.baseline.n,
         "n_after": change.follow_up.n,
         **_estimate(change.change),

@@ -7,16 +7,27 @@ audit line and raises `ProgrammeInvalid` with every problem in Danish (or the ac
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from omstil.accounts.models import User
 from omstil.core.audit import audit
-from omstil.organisations.models import Organisation, Person
+from omstil.organisations.models import PATH_SEPARATOR, Organisation, Person, Unit
+from omstil.programmes.access import own_participations
 from omstil.programmes.effect import Distribution, ItemEffect, item_effect
-from omstil.programmes.models import Attendance, Module, Participant, Programme
+from omstil.programmes.models import (
+    Attendance,
+    Element,
+    MaterialLink,
+    Module,
+    Participant,
+    Programme,
+)
 from omstil.reports import crosscut
 from omstil.reports.comparisons import MIN_OTHER_LEADERS
 from omstil.reports.crosscut import Pool
@@ -42,8 +53,22 @@ class ProgrammeInvalid(Exception):
 
 
 @dataclass
+class ParticipantRule:
+    """A rule that chooses the participants: every active leader, the active leaders of some
+    units and every unit below them, or the active leaders at one level (`Programme.Level`)."""
+
+    kind: str  # Programme.Rule, not HAND
+    units: list[str] = field(default_factory=list)  # unit paths, for Rule.UNITS
+    level: str = ""  # Programme.Level, for Rule.LEVEL
+
+
+@dataclass
 class ProgrammeSetup:
-    """What HR decides about a programme; rounds by id, participants by employee id."""
+    """What HR decides about a programme; rounds by id, participants by employee id.
+
+    With a `rule`, the rule chooses the participants when the programme is saved and
+    `participants` is not read; without one, `participants` are the leaders hand-picked.
+    """
 
     name: str
     starts_on: date
@@ -52,15 +77,31 @@ class ProgrammeSetup:
     participants: list[str] = field(default_factory=list)
     baseline_round: int | None = None
     follow_up_round: int | None = None
+    rule: ParticipantRule | None = None
+
+
+@dataclass
+class MaterialLinkSetup:
+    """A link in a module's material."""
+
+    url: str
+    title: str
 
 
 @dataclass
 class ModuleSetup:
-    """One module: a title, its date and what it is about."""
+    """One module: a title, its date, what it is about, which of the five elements of digital
+    leadership it covers (`Element` values), and its material: a text and links."""
 
     title: str
     held_on: date
     content: str = ""
+    elements: list[str] = field(default_factory=list)
+    material: str = ""
+    links: list[MaterialLinkSetup] = field(default_factory=list)
+
+
+Errors = list[tuple[str | None, str]]
 
 
 def _day(value: date) -> str:
@@ -72,6 +113,85 @@ def active_leaders(organisation: Organisation) -> QuerySet[Person]:
     return Person.objects.filter(organisation=organisation, is_leader=True, active=True).order_by(
         "name", "employee_id"
     )
+
+
+def _under(path: str, units: set[str]) -> bool:
+    """`path` is one of `units` or lies below one of them."""
+    parts = path.split(PATH_SEPARATOR)
+    return any(PATH_SEPARATOR.join(parts[: i + 1]) in units for i in range(len(parts)))
+
+
+def leaders_at_level(organisation: Organisation, level: str) -> list[Person]:
+    """The active leaders at a leadership level, by name.
+
+    - top: the leaders of the top unit and of the units right below it (unit depth 0 or 1);
+    - with_leaders: the leaders who are the nearest leader of at least one other active leader
+      (the reporting lines derived from the HR file);
+    - first_line: the leaders who are nobody's nearest leader: their own reports are employees.
+    """
+    leaders = list(active_leaders(organisation).select_related("unit"))
+    if level == Programme.Level.TOP:
+        return [person for person in leaders if person.unit.depth <= 1]
+    above = {
+        person.nearest_leader_employee_id
+        for person in leaders
+        if person.nearest_leader_employee_id
+        and person.nearest_leader_employee_id != person.employee_id
+    }
+    if level == Programme.Level.WITH_LEADERS:
+        return [person for person in leaders if person.employee_id in above]
+    if level == Programme.Level.FIRST_LINE:
+        return [person for person in leaders if person.employee_id not in above]
+    raise ValueError(level)
+
+
+def resolve_rule(organisation: Organisation, rule: ParticipantRule) -> tuple[list[str], Errors]:
+    """The employee ids of the active leaders a rule chooses now, or what is wrong with it."""
+    if rule.kind == Programme.Rule.ALL:
+        return list(active_leaders(organisation).values_list("employee_id", flat=True)), []
+    if rule.kind == Programme.Rule.UNITS:
+        known = set(
+            Unit.objects.filter(organisation=organisation, active=True).values_list(
+                "path", flat=True
+            )
+        )
+        wanted = list(dict.fromkeys(path.strip() for path in rule.units if path.strip()))
+        if not wanted:
+            return [], [("rule_units", _("Vælg mindst én enhed."))]
+        errors: Errors = [
+            ("rule_units", _("“%(unit)s” er ikke en enhed i organisationen.") % {"unit": path})
+            for path in wanted
+            if path not in known
+        ]
+        if errors:
+            return [], errors
+        chosen = set(wanted)
+        return [
+            person.employee_id
+            for person in active_leaders(organisation).select_related("unit")
+            if _under(person.unit.path, chosen)
+        ], []
+    if rule.kind == Programme.Rule.LEVEL:
+        if rule.level not in Programme.Level.values:
+            return [], [("rule_level", _("Vælg et ledelsesniveau."))]
+        return [person.employee_id for person in leaders_at_level(organisation, rule.level)], []
+    return [], [("participant_rule", _("Vælg, hvordan deltagerne skal vælges."))]
+
+
+def rule_description(rule: dict[str, object]) -> str:
+    """A stored rule in words, for the programme's page."""
+    kind = rule.get("kind")
+    if kind == Programme.Rule.UNITS:
+        units = rule.get("units")
+        return _("Ledere i enhederne %(units)s og enhederne under dem") % {
+            "units": ", ".join(str(path) for path in units) if isinstance(units, list) else ""
+        }
+    if kind == Programme.Rule.LEVEL:
+        levels = dict(Programme.Level.choices)
+        return str(levels.get(str(rule.get("level")), ""))
+    if kind == Programme.Rule.ALL:
+        return _("Alle ledere")
+    return _("Udvalgte ledere, valgt én for én")
 
 
 def is_locked(programme: Programme) -> bool:
@@ -95,9 +215,6 @@ def _round(
     if round_ is None:
         return None, [(name, error)]
     return round_, []
-
-
-Errors = list[tuple[str | None, str]]
 
 
 def _period_errors(setup: ProgrammeSetup, programme: Programme | None) -> Errors:
@@ -205,7 +322,14 @@ def _validate(
     )
     errors.extend(problems)
     errors.extend(_rounds_in_order(baseline, follow_up))
-    wanted = list(dict.fromkeys(employee_id.strip() for employee_id in setup.participants))
+    if setup.rule is not None:
+        chosen, problems = resolve_rule(organisation, setup.rule)
+        errors.extend(problems)
+        if problems:
+            raise ProgrammeInvalid(errors)
+    else:
+        chosen = setup.participants
+    wanted = list(dict.fromkeys(employee_id.strip() for employee_id in chosen))
     # Leaders already enrolled stay, even if they have since left or stopped leading.
     enrolled = (
         {p.person.employee_id: p.person for p in programme.participants.select_related("person")}
@@ -234,6 +358,26 @@ def _save(
     programme.ends_on = setup.ends_on
     programme.baseline_round = baseline
     programme.follow_up_round = follow_up
+    rule = setup.rule
+    stored: dict[str, object] = {
+        "kind": rule.kind if rule is not None else Programme.Rule.HAND.value,
+        "count": len(people),
+    }
+    if rule is not None and rule.kind == Programme.Rule.UNITS:
+        stored["units"] = list(dict.fromkeys(path.strip() for path in rule.units))
+    if rule is not None and rule.kind == Programme.Rule.LEVEL:
+        stored["level"] = rule.level
+    current = (
+        set(programme.participants.values_list("person_id", flat=True)) if programme.pk else set()
+    )
+    if (
+        programme.pk is None
+        or rule is not None
+        or current != {person.pk for person in people}
+        or not programme.participant_rule
+    ):
+        programme.participant_rule = stored
+        programme.participants_chosen_at = timezone.now()
     programme.save()
     keep = {person.pk for person in people}
     # Leaving the programme takes the leader's attendance with it.
@@ -262,6 +406,7 @@ def create_programme(
         organisation=organisation.slug,
         programme=programme.pk,
         participants=len(people),
+        rule=setup.rule.kind if setup.rule is not None else Programme.Rule.HAND.value,
     )
     return programme
 
@@ -280,6 +425,7 @@ def update_programme(
         organisation=programme.organisation.slug,
         programme=programme.pk,
         participants=len(people),
+        rule=setup.rule.kind if setup.rule is not None else Programme.Rule.HAND.value,
     )
     return programme
 
@@ -290,10 +436,64 @@ def _for_update(programme_id: int) -> Programme:
     return Programme.objects.select_for_update().get(pk=programme_id)
 
 
-def _check_module(programme: Programme, setup: ModuleSetup) -> None:
+URL_LENGTH = MaterialLink._meta.get_field("url").max_length or 1000
+TITLE_LENGTH = MaterialLink._meta.get_field("title").max_length or 200
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def _link_errors(links: list[MaterialLinkSetup]) -> Errors:
+    """Every link an http or https address with a title."""
+    errors: Errors = []
+    for link in links:
+        url, title = link.url.strip(), link.title.strip()
+        try:
+            if len(url) > URL_LENGTH:
+                raise ValidationError("too long")
+            _web_address(url)
+        except ValidationError:
+            errors.append(
+                (
+                    "links",
+                    _("“%(url)s” er ikke en webadresse, der begynder med http:// eller https://.")
+                    % {"url": url},
+                )
+            )
+            continue
+        if not title:
+            errors.append(("links", _("Linket %(url)s mangler en titel.") % {"url": url}))
+        elif len(title) > TITLE_LENGTH:
+            errors.append(
+                (
+                    "links",
+                    _("Titlen på linket %(url)s er længere end %(max)s tegn.")
+                    % {"url": url, "max": TITLE_LENGTH},
+                )
+            )
+    return errors
+
+
+def _elements(setup: ModuleSetup) -> tuple[list[str], Errors]:
+    """The module's elements in the order of the five, or what is wrong with them."""
+    wanted = set(setup.elements)
+    unknown = wanted - set(Element.values)
+    if unknown:
+        return [], [
+            ("elements", _("“%(value)s” er ikke et af de fem elementer.") % {"value": value})
+            for value in sorted(unknown)
+        ]
+    if not wanted:
+        return [], [("elements", _("Vælg mindst ét af de fem elementer, modulet handler om."))]
+    return [value for value in Element.values if value in wanted], []
+
+
+def _check_module(programme: Programme, setup: ModuleSetup) -> list[str]:
+    """The module's elements, when everything about it is right; else ProgrammeInvalid."""
     errors: list[tuple[str | None, str]] = []
     if not setup.title.strip():
         errors.append(("title", _("Modulet skal have en titel.")))
+    elements, problems = _elements(setup)
+    errors.extend(problems)
+    errors.extend(_link_errors(setup.links))
     if not programme.starts_on <= setup.held_on <= programme.ends_on:
         errors.append(
             (
@@ -304,19 +504,35 @@ def _check_module(programme: Programme, setup: ModuleSetup) -> None:
         )
     if errors:
         raise ProgrammeInvalid(errors)
+    return elements
+
+
+def _save_links(module: Module, links: list[MaterialLinkSetup]) -> None:
+    module.links.all().delete()
+    MaterialLink.objects.bulk_create(
+        [
+            MaterialLink(
+                module=module, position=position, title=link.title.strip(), url=link.url.strip()
+            )
+            for position, link in enumerate(links)
+        ]
+    )
 
 
 @transaction.atomic
 def add_module(programme: Programme, setup: ModuleSetup, *, actor: User | None = None) -> Module:
     """A new module in the programme's period."""
     programme = _for_update(programme.pk)
-    _check_module(programme, setup)
+    elements = _check_module(programme, setup)
     module = Module.objects.create(
         programme=programme,
         title=setup.title.strip(),
         held_on=setup.held_on,
         content=setup.content.strip(),
+        elements=elements,
+        material=setup.material.strip(),
     )
+    _save_links(module, setup.links)
     audit(
         "programme.module.add",
         actor=actor,
@@ -330,11 +546,14 @@ def add_module(programme: Programme, setup: ModuleSetup, *, actor: User | None =
 @transaction.atomic
 def update_module(module: Module, setup: ModuleSetup, *, actor: User | None = None) -> Module:
     """Change a module's title, date or content."""
-    _check_module(_for_update(module.programme_id), setup)
+    elements = _check_module(_for_update(module.programme_id), setup)
     module.title = setup.title.strip()
     module.held_on = setup.held_on
     module.content = setup.content.strip()
+    module.elements = elements
+    module.material = setup.material.strip()
     module.save()
+    _save_links(module, setup.links)
     audit(
         "programme.module.update",
         actor=actor,
@@ -426,11 +645,80 @@ def participant_rows(programme: Programme) -> list[ParticipantRow]:
 
 
 def module_rows(programme: Programme) -> list[tuple[Module, int]]:
-    """Every module with how many participants came, by date."""
+    """Every module with how many participants came, by date, with its links."""
     return [
         (module, module.came)
-        for module in programme.modules.annotate(came=Count("attendance")).order_by("held_on", "pk")
+        for module in programme.modules.annotate(came=Count("attendance"))
+        .prefetch_related("links")
+        .order_by("held_on", "pk")
     ]
+
+
+@dataclass
+class ElementCoverage:
+    """How many of a programme's modules cover one of the five elements."""
+
+    key: str
+    label: str
+    modules: int
+
+
+def element_coverage(modules: list[Module]) -> list[ElementCoverage]:
+    """Each of the five elements with the number of modules that cover it, in the seed's order."""
+    return [
+        ElementCoverage(key, str(label), sum(1 for module in modules if key in module.elements))
+        for key, label in Element.choices
+    ]
+
+
+@dataclass
+class ModuleForParticipant:
+    """A module as a participant sees it, with their own attendance.
+
+    `attendance` is "present" when they are registered as having come, "not_registered" for a
+    module that has been held without them registered, and None for one still to come.
+    """
+
+    module: Module
+    attendance: str | None
+
+
+@dataclass
+class ParticipantView:
+    """A participant's own programme: its modules, elements, material and their attendance."""
+
+    participant: Participant
+    programme: Programme
+    modules: list[ModuleForParticipant]
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for row in self.modules if row.attendance == "present")
+
+    @property
+    def held(self) -> int:
+        return sum(1 for row in self.modules if row.attendance is not None)
+
+
+def participant_view(participant: Participant, today: date | None = None) -> ParticipantView:
+    """What one participant sees of their programme: only their own attendance."""
+    today = today or timezone.localdate()
+    came = set(participant.attendance.values_list("module_id", flat=True))
+    rows = []
+    for module in participant.programme.modules.prefetch_related("links").order_by("held_on", "pk"):
+        if module.pk in came:
+            attendance: str | None = "present"
+        elif module.held_on < today:
+            attendance = "not_registered"
+        else:
+            attendance = None
+        rows.append(ModuleForParticipant(module, attendance))
+    return ParticipantView(participant, participant.programme, rows)
+
+
+def programmes_of(user: User, today: date | None = None) -> list[ParticipantView]:
+    """The programmes the signed-in account takes part in as an active leader, latest first."""
+    return [participant_view(participant, today) for participant in own_participations(user)]
 
 
 @dataclass
@@ -456,6 +744,23 @@ class EffectReport:
     evaluated_in_both: int
     min_leaders: int
     rows: list[EffectRow]
+    # The leaders evaluated in both rounds who are not participants: the comparison group.
+    others_in_both: int = 0
+
+    @property
+    def comparison(self) -> str:
+        """Whether there is a comparison group: "none" when every leader evaluated in both
+        rounds takes part, "too_small" when fewer than the minimum do not, "hidden" when no
+        statement shows it, "shown" otherwise; "" before the report is ready."""
+        if not self.ready:
+            return ""
+        if self.others_in_both == 0:
+            return "none"
+        if self.others_in_both < self.min_leaders:
+            return "too_small"
+        if not any(row.effect.others is not None for row in self.rows):
+            return "hidden"
+        return "shown"
 
 
 def _employee_figures(
@@ -492,6 +797,7 @@ def _measured(programme: Programme, language: str = "da") -> "Measured | None":
         for statement in page.statements
     }
     participants = set(programme.participants.values_list("person__employee_id", flat=True))
+    in_both = set(before_leaders) & set(after_leaders)
     statements = []
     for page in build_pages(follow_up, "employee", language):
         for statement in page.statements:
@@ -508,10 +814,11 @@ def _measured(programme: Programme, language: str = "da") -> "Measured | None":
         baseline,
         follow_up,
         participants,
-        len(participants & set(before_leaders) & set(after_leaders)),
+        len(participants & in_both),
         statements,
         before,
         after,
+        len(in_both - participants),
     )
 
 
@@ -524,6 +831,7 @@ class Measured:
     statements: list[tuple[str, str, str, ItemEffect]]  # theme, key, text, effect
     before: RoundFigures
     after: RoundFigures
+    others_in_both: int
 
 
 def _pool_key(programme_id: int, group: str) -> tuple[str, int, str]:
@@ -595,4 +903,5 @@ def programme_effect(programme: Programme, language: str = "da") -> EffectReport
         measured.evaluated_in_both,
         MIN_POOL_LEADERS,
         rows,
+        measured.others_in_both,
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path(one, views.programme_detail, name="detail"),
     path(one + "rediger/", views.programme_edit, name="edit"),
     path(one + "effekt/", views.effect_report, name="effect"),
+    path(one + "mit-forloeb/", views.my_programme, name="mine"),
     path(one + "moduler/nyt/", views.module_create, name="module_create"),
     path(module, views.module_edit, name="module_edit"),
     path(module + "slet/", views.module_delete, name="module_delete"),

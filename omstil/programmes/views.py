@@ -1,7 +1,9 @@
-"""HR's pages for competence programmes, and the effect report as page and PDF.
+"""HR's pages for competence programmes, the effect report as page and PDF, and a
+participant's own view of their programme.
 
-Only the organisation's administrators reach them; anyone else gets 404, which does not reveal
-whether the organisation or the programme exists.
+Only the organisation's administrators reach HR's pages, and only the participant their own
+view; anyone else gets 404, which does not reveal whether the organisation or the programme
+exists.
 """
 
 from django import forms
@@ -10,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omstil.accounts.access import acting_user
@@ -18,7 +21,11 @@ from omstil.core.i18n import active_language
 from omstil.organisations.access import get_administered_organisation
 from omstil.organisations.models import Organisation
 from omstil.programmes import services
-from omstil.programmes.access import get_module_for_user, get_programme_for_user
+from omstil.programmes.access import (
+    get_module_for_user,
+    get_participation_for_user,
+    get_programme_for_user,
+)
 from omstil.programmes.forms import AttendanceForm, ModuleForm, ProgrammeForm
 from omstil.programmes.models import Programme
 from omstil.programmes.rendering import effect_context, effect_pdf
@@ -27,6 +34,23 @@ from omstil.programmes.rendering import effect_context, effect_pdf
 def _add_errors(form: forms.Form, error: services.ProgrammeInvalid) -> None:
     for name, message in error.errors:
         form.add_error(name if name in form.fields else None, message)
+
+
+def _chosen(programme: Programme) -> str:
+    """What the page says about how many leaders the participants' rule chose."""
+    count = programme.participants.count()
+    rule = programme.participant_rule
+    if rule.get("kind") in (None, Programme.Rule.HAND):
+        return ngettext(
+            "%(count)s leder er valgt som deltager.",
+            "%(count)s ledere er valgt som deltagere.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "Reglen “%(rule)s” valgte %(count)s leder.",
+        "Reglen “%(rule)s” valgte %(count)s ledere.",
+        count,
+    ) % {"rule": services.rule_description(rule), "count": count}
 
 
 @login_required
@@ -63,7 +87,11 @@ def _form_page(
 def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Define a new programme."""
     organisation = get_administered_organisation(request.user, slug)
-    form = ProgrammeForm(request.POST or None, organisation=organisation)
+    form = ProgrammeForm(
+        request.POST or None,
+        initial={"participant_rule": Programme.Rule.ALL},
+        organisation=organisation,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.create_programme(
@@ -72,7 +100,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Forløbet er oprettet."))
+            messages.success(request, f"{_('Forløbet er oprettet.')} {_chosen(programme)}")
             return redirect("programmes:detail", slug=slug, programme_id=programme.pk)
     return _form_page(request, organisation, form, None)
 
@@ -87,6 +115,7 @@ def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
         "starts_on": programme.starts_on,
         "ends_on": programme.ends_on,
         "description": programme.description,
+        "participant_rule": Programme.Rule.HAND,
         "participants": list(programme.participants.values_list("person__employee_id", flat=True)),
         "baseline_round": programme.baseline_round_id or "",
         "follow_up_round": programme.follow_up_round_id or "",
@@ -99,11 +128,13 @@ def programme_edit(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_programme(programme, form.setup(), actor=acting_user(request))
+            programme = services.update_programme(
+                programme, form.setup(), actor=acting_user(request)
+            )
         except services.ProgrammeInvalid as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Forløbet er gemt."))
+            messages.success(request, f"{_('Forløbet er gemt.')} {_chosen(programme)}")
             return redirect("programmes:detail", slug=slug, programme_id=programme.pk)
     return _form_page(request, programme.organisation, form, programme)
 
@@ -113,6 +144,7 @@ def programme_detail(request: HttpRequest, slug: str, programme_id: int) -> Http
     """A programme: its period, rounds, modules with attendance, and participants."""
     programme = get_programme_for_user(request.user, slug, programme_id)
     modules = services.module_rows(programme)
+    coverage = services.element_coverage([module for module, _came in modules])
     return render(
         request,
         "programmes/detail.html",
@@ -123,7 +155,24 @@ def programme_detail(request: HttpRequest, slug: str, programme_id: int) -> Http
             "participants": services.participant_rows(programme),
             "module_count": len(modules),
             "locked": services.is_locked(programme),
+            "coverage": coverage,
+            "uncovered": [element.label for element in coverage if not element.modules],
+            "rule": services.rule_description(programme.participant_rule)
+            if programme.participant_rule
+            else None,
         },
+    )
+
+
+@login_required
+def my_programme(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """A participant's own programme: modules, dates, elements, material, own attendance."""
+    participant = get_participation_for_user(request.user, slug, programme_id)
+    view = services.participant_view(participant)
+    return render(
+        request,
+        "programmes/mine.html",
+        {"view": view, "programme": view.programme},
     )
 
 
@@ -153,10 +202,7 @@ def module_create(request: HttpRequest, slug: str, programme_id: int) -> HttpRes
 def module_edit(request: HttpRequest, slug: str, programme_id: int, module_id: int) -> HttpResponse:
     """Change a module's title, date or content."""
     module = get_module_for_user(request.user, slug, programme_id, module_id)
-    form = ModuleForm(
-        request.POST or None,
-        initial={"title": module.title, "held_on": module.held_on, "content": module.content},
-    )
+    form = ModuleForm(request.POST or None, initial=ModuleForm.initial_for(module))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_module(module, form.setup(), actor=acting_user(request))

@@ -51,6 +51,14 @@ MODULES = [
     ),
 ]
 
+# The elements of digital leadership (seed 004) each module works with, in MODULES' order.
+ELEMENTS = [
+    ["ledelse", "it", "mennesker", "processer", "opgaver"],
+    ["ledelse", "processer", "opgaver"],
+    ["ledelse", "it", "processer"],
+    ["ledelse", "mennesker"],
+]
+
 
 def add_demo_programme(organisation: Organisation, follow_up: Round) -> dict[str, float]:
     """A programme between the latest closed round before `follow_up` and `follow_up`.
@@ -95,13 +103,14 @@ def add_demo_programme(organisation: Organisation, follow_up: Round) -> dict[str
             follow_up_round=follow_up.pk,
         ),
     )
-    for (month, day), title, content in MODULES:
+    for ((month, day), title, content), elements in zip(MODULES, ELEMENTS, strict=True):
         module = add_module(
             programme,
             ModuleSetup(
                 title=title,
                 held_on=date(year if month > 6 else year + 1, month, day),
                 content=content,
+                elements=elements,
             ),
         )
         set_attendance(module, [eid for eid in chosen if rng.random() < CHANCE_OF_ATTENDING])

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from omstil.accounts.access import acting_user
 from omstil.organisations.access import administered_organisations
+from omstil.programmes.services import programmes_of
 from omstil.site.news import whats_new
 
 
@@ -20,7 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "site/home.html",
-        {"organisations": administered_organisations(user), "news": whats_new(user)},
+        {
+            "organisations": administered_organisations(user),
+            "news": whats_new(user),
+            "my_programmes": programmes_of(user),
+        },
     )
 
 

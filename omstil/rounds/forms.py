@@ -60,6 +60,10 @@ class RoundForm(forms.Form):
     reminder_1 = forms.DateField(
         label=_("Første påmindelse (valgfri)"),
         required=False,
+        help_text=_(
+            "Foreslået 7 og 12 dage efter, at runden åbner. Ret datoerne, eller slet dem, hvis "
+            "der ikke skal sendes påmindelser. Ændrer du åbningsdatoen, så ret også dem."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reminder_2 = forms.DateField(

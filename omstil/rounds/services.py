@@ -18,13 +18,14 @@ from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import get_version
 from omstil.lib.job_families import coarsen, normalise
 from omstil.organisations.models import PATH_SEPARATOR, Organisation, Person
-from omstil.rounds import tokens
+from omstil.rounds import reminders, tokens
 from omstil.rounds.models import (
     COMPETENCE_GROUP,
     RATER_GROUPS,
     EvaluatedLeader,
     Invitation,
     LocalStatement,
+    Reminder,
     Round,
     RoundInstrument,
 )
@@ -534,8 +535,12 @@ def queue_delivery(round_: Round) -> None:
 
 
 @transaction.atomic
-def request_reminder(round_: Round, *, actor: User | None = None) -> int:
-    """A reminder to everybody who has not completed; the number of e-mails it will send."""
+def request_reminder(round_: Round, *, actor: User | None = None, planned: bool = False) -> int:
+    """A reminder to everybody who has not completed; the number of e-mails it will send.
+
+    The reminder is recorded (`Reminder`: when, planned or asked for, by whom, and to how many as
+    the round's counts stood at their last refresh, `reminders.not_completed`) with the request.
+    """
     round_ = (
         Round.objects.select_for_update(of=("self",))
         .select_related("organisation")
@@ -545,7 +550,18 @@ def request_reminder(round_: Round, *, actor: User | None = None) -> int:
         raise RoundInvalid([_("Der kan kun sendes påmindelser, mens runden er åben.")])
     round_.reminders_requested += 1
     round_.save(update_fields=["reminders_requested"])
-    audit("round.remind", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
+    recipients = reminders.not_completed(round_)
+    Reminder.objects.create(
+        round=round_, planned=planned, recipients=recipients, requested_by=actor
+    )
+    audit(
+        "round.remind",
+        actor=actor,
+        organisation=round_.organisation.slug,
+        round=round_.pk,
+        planned=planned,
+        recipients=recipients,
+    )
     queue_delivery(round_)
     return round_.invitations.filter(completed=False).count()
 
@@ -557,7 +573,8 @@ def send_due_reminders(today: date | None = None) -> list[int]:
     for round_ in Round.objects.filter(status=Round.Status.OPEN):
         due = sum(1 for day in round_.reminder_dates if date.fromisoformat(day) <= today)
         if due > round_.planned_reminders_sent:
-            Round.objects.filter(pk=round_.pk).update(planned_reminders_sent=due)
-            request_reminder(round_)
+            with transaction.atomic():
+                Round.objects.filter(pk=round_.pk).update(planned_reminders_sent=due)
+                request_reminder(round_, planned=True)
             sent.append(round_.pk)
     return sent

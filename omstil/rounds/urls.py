@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/runder/", views.round_list, name="list"),
     path("<slug:slug>/runder/ny/", views.round_create, name="create"),
     path("<slug:slug>/runder/<id:round_id>/", views.round_detail, name="detail"),
+    path("<slug:slug>/runder/<id:round_id>/paamindelse/", views.round_remind, name="remind"),
     path(
         "<slug:slug>/runder/<id:round_id>/<slug:action>/",
         views.round_action,

@@ -20,6 +20,12 @@ from omstil.rounds.access import get_round_for_admin
 from omstil.rounds.forms import RATER_CHOICES, RoundForm
 from omstil.rounds.models import Round
 from omstil.rounds.participation import round_overview, rounds_about_leader
+from omstil.rounds.policy import units_in_scope, who_sees_what
+from omstil.rounds.reminders import (
+    not_answered_shown,
+    proposed_reminder_dates,
+    sent_reminders,
+)
 
 
 @login_required
@@ -47,16 +53,22 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         organisation.units.filter(active=True, depth__lte=2).values_list("path", flat=True)
     )
     today = timezone.localdate()
+    closes_on = today + timedelta(days=21)
     initial = {
         "name": _("Ledelsesevaluering %(year)s") % {"year": today.year},
         "instruments": ["digital-omstilling"],
         "opens_on": today,
-        "closes_on": today + timedelta(days=21),
+        "closes_on": closes_on,
         "min_group_size": organisation.min_group_size,
         "rater_groups": ["employee", "self", "superior"],
         "visibility": ["leader", "superior", "employee_version", "follow_up"],
         "announce_reports": True,
     }
+    # Reminders a week after opening and five days later, proposed; HR changes or clears them.
+    for name, day in zip(
+        ("reminder_1", "reminder_2"), proposed_reminder_dates(today, closes_on), strict=False
+    ):
+        initial[name] = day
     if request.GET.get("kortlaegning"):
         # A mapping of the employees' own digital competences (seed 002).
         initial["name"] = _("Kortlægning af digitale kompetencer %(year)s") % {"year": today.year}
@@ -81,13 +93,14 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     organisation, round_ = get_round_for_admin(request.user, slug, round_id)
     anonymity = round_.anonymity_text or services.anonymity_text(round_)
+    taken_part = round_overview(round_)
     return render(
         request,
         "rounds/detail.html",
         {
             "organisation": organisation,
             "round": round_,
-            "taken_part": round_overview(round_),
+            "taken_part": taken_part,
             "anonymity": anonymity,
             "groups": [str(label) for key, label in RATER_CHOICES if key in round_.rater_groups],
             "reminders": [date.fromisoformat(day) for day in round_.reminder_dates],
@@ -105,6 +118,38 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
             "mapping": round_.is_mapping,
             "report_ready_sent": last_entry("report.ready_sent", round=round_.pk),
             "instruments": round_.instruments.select_related("version__instrument"),
+            "who_sees_what": who_sees_what(round_),
+            "units_in_scope": units_in_scope(round_),
+            "sent_reminders": sent_reminders(
+                round_, counts_shown=taken_part["total"]["completed"] is not None
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_remind(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """A manual reminder, confirmed: GET says how many it goes to, POST sends it."""
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    if request.method == "POST":
+        try:
+            services.request_reminder(round_, actor=acting_user(request))
+        except services.RoundInvalid as exc:
+            for error in exc.errors:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request, _("Påmindelser bliver sendt til alle, der ikke har svaret endnu.")
+            )
+        return redirect("rounds:detail", slug=organisation.slug, round_id=round_.pk)
+    return render(
+        request,
+        "rounds/remind.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "not_answered": not_answered_shown(round_) if round_.is_open else None,
         },
     )
 

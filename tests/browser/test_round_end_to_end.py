@@ -104,7 +104,11 @@ def test_a_round_from_import_to_closing(page: Page, live_server, fjordby_hr, smt
     log_in(page, live_server.url, fjordby_hr)
     page.goto(f"{live_server.url}/organisationer/fjordby/runder/{round_.pk}/")
     expect(page.get_by_text("2 af 15 har svaret.")).to_be_visible()
-    page.get_by_role("button", name="Send påmindelse til dem, der ikke har svaret").click()
+    page.get_by_role("link", name="Send påmindelse til dem, der ikke har svaret").click()
+    expect(
+        page.get_by_text("Påmindelsen sendes til 13, som ikke har svaret endnu.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Send påmindelsen").click()
     call_command("worker", "--burst", verbosity=0)
     assert len(smtp_server.messages) == 13
     assert {m["To"] for m in smtp_server.messages}.isdisjoint(

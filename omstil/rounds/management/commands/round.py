@@ -16,6 +16,7 @@ from omstil.responses.closing import close_round
 from omstil.rounds import services
 from omstil.rounds.models import Round
 from omstil.rounds.participation import round_status
+from omstil.rounds.reminders import proposed_reminder_dates
 
 
 def _date(value: str) -> date:
@@ -57,6 +58,12 @@ class Command(OmstilCommand):
         )
         create.add_argument("--unit", action="append", default=[], metavar="PATH")
         create.add_argument("--reminder", action="append", default=[], type=_date)
+        create.add_argument(
+            "--default-reminders",
+            action="store_true",
+            help="plan reminders 7 and 12 days after opening (those before closing), as the "
+            "set-up page proposes",
+        )
         create.add_argument("--exclude-leaders-since", type=_date, metavar="YYYY-MM-DD")
         self.add_json_flag(create)
         for name, text in [
@@ -115,7 +122,14 @@ class Command(OmstilCommand):
             comment_field=options["comment_field"],
             announce_reports=not options["no_report_email"],
             leader_units=options["unit"],
-            reminder_dates=options["reminder"],
+            reminder_dates=[
+                *options["reminder"],
+                *(
+                    proposed_reminder_dates(options["opens"], options["closes"])
+                    if options["default_reminders"]
+                    else []
+                ),
+            ],
             exclude_leaders_since=options["exclude_leaders_since"],
         )
         try:

@@ -120,6 +120,7 @@ def test_more_than_four_themes_gives_a_warning(fjordby):
         opens_on=today,
         closes_on=today + timedelta(days=20),
         themes={},
+        leader_level="top",  # the top leaders' instrument is not for every leader
     )
     # Three one-theme instruments: no warning; a fifth theme would warn.
     assert create_round(fjordby, setup).warnings == []

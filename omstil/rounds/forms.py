@@ -1,5 +1,6 @@
 """The form HR fills in to set up a round."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -8,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from omstil.core.i18n import localized
 from omstil.instruments.models import InstrumentVersion
 from omstil.instruments.services import latest_versions
-from omstil.rounds.services import RoundSetup, is_mapping_instrument
+from omstil.rounds.models import Round
+from omstil.rounds.services import DEFAULT_VISIBILITY, RoundSetup, is_mapping_instrument
 
 RATER_CHOICES = [
     ("employee", _("Medarbejdere")),
@@ -93,6 +95,18 @@ class RoundForm(forms.Form):
             "Når runden lukker, får hver leder en e-mail om, at rapporten er klar, og hver "
             "overordnet leder en e-mail om sine lederes rapporter, hvis rundens regler lader dem "
             "se rapporterne."
+        ),
+    )
+    leader_level = forms.ChoiceField(
+        label=_("Hvem evalueres"),
+        choices=Round.LeaderLevel.choices,
+        initial=Round.LeaderLevel.ALL,
+        # Not required: a set-up posted without it (as before the field existed) means all.
+        required=False,
+        help_text=_(
+            "Gælder kun ledelsesevalueringer. Topledere er lederne af organisationens øverste "
+            "enhed og af enhederne lige under den. Et instrument om topledere (“Min topleder …”) "
+            "kan ikke bruges med alle ledere."
         ),
     )
     leader_units = forms.MultipleChoiceField(
@@ -184,4 +198,36 @@ class RoundForm(forms.Form):
             reminder_dates=[day for day in (data["reminder_1"], data["reminder_2"]) if day],
             visibility={key: key in data["visibility"] for key, _label in VISIBILITY_CHOICES},
             local_statements=data["local_statements"],
+            leader_level=data["leader_level"] or Round.LeaderLevel.ALL,
         )
+
+
+def initial_from(round_: Round) -> dict[str, Any]:
+    """The form's values for a draft as it is set up now (the edit page starts from them)."""
+    reminders = [date.fromisoformat(day) for day in round_.reminder_dates]
+    chosen = list(round_.instruments.select_related("version__instrument"))
+    statements = list(round_.local_statements.all())
+    return {
+        "name": round_.name,
+        "instruments": [ri.version.instrument.key for ri in chosen],
+        "themes": [f"{ri.version.instrument.key}:{theme}" for ri in chosen for theme in ri.themes],
+        "opens_on": round_.opens_on,
+        "closes_on": round_.closes_on,
+        "reminder_1": reminders[0] if reminders else None,
+        "reminder_2": reminders[1] if len(reminders) > 1 else None,
+        "min_group_size": round_.min_group_size,
+        "rater_groups": [] if round_.is_mapping else list(round_.rater_groups),
+        "comment_field": round_.comment_field,
+        "announce_reports": round_.announce_reports,
+        "leader_level": round_.leader_level,
+        "leader_units": list(round_.leader_units),
+        "exclude_leaders_since": round_.exclude_leaders_since,
+        # A mapping has no reports to see; the form shows the evaluation default for it.
+        "visibility": [
+            key
+            for key, _label in VISIBILITY_CHOICES
+            if (DEFAULT_VISIBILITY if round_.is_mapping else round_.visibility).get(key, False)
+        ],
+        "local_da": "\n".join(statement.text.get("da", "") for statement in statements),
+        "local_en": "\n".join(statement.text.get("en", "") for statement in statements),
+    }

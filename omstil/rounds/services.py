@@ -7,6 +7,7 @@ their own competences with an aggregate-only self-assessment instrument (docs/ma
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,6 +32,9 @@ from omstil.rounds.models import (
 )
 
 MAX_THEMES_WITHOUT_WARNING = 4
+# Instruments whose statements are about a top leader ("Min topleder …"): a round with one of
+# them must be aimed at top leaders or at leaders with leaders below them (docs/rounds.md).
+TOP_LEADER_INSTRUMENTS = frozenset({"topleder-kompetencer"})
 DEFAULT_VISIBILITY = {
     "leader": True,
     "superior": True,
@@ -81,6 +85,7 @@ class RoundSetup:
     reminder_dates: list[date] = field(default_factory=list)
     visibility: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_VISIBILITY))
     local_statements: list[dict[str, str]] = field(default_factory=list)
+    leader_level: str = Round.LeaderLevel.ALL
 
 
 @dataclass
@@ -198,8 +203,40 @@ def _validate(organisation: Organisation, setup: RoundSetup) -> _Checked:
     for statement in setup.local_statements:
         if not statement.get("da", "").strip() or not statement.get("en", "").strip():
             errors.append(_("Et lokalt udsagn skal have en tekst på dansk og engelsk."))
+    errors.extend(_leader_level_errors(setup, found))
     kind = Round.Kind.MAPPING if found.mapping else Round.Kind.EVALUATION
     return _Checked(found.versions, kind, errors, warnings)
+
+
+def _leader_level_errors(setup: RoundSetup, found: _Instruments) -> list[str]:
+    """A known leadership level; an instrument about top leaders is not put to every leader."""
+    if setup.leader_level not in Round.LeaderLevel.values:
+        return [
+            _("Ukendt ledelsesniveau “%(level)s” (brug all, top eller leaders_of_leaders).")
+            % {"level": setup.leader_level}
+        ]
+    if found.mapping:
+        if setup.leader_level != Round.LeaderLevel.ALL:
+            return [
+                _(
+                    "En kortlægning omfatter alle medarbejdere og kan ikke rettes mod et "
+                    "ledelsesniveau. Vælg “Alle ledere” under “Hvem evalueres”."
+                )
+            ]
+        return []
+    errors = []
+    if setup.leader_level == Round.LeaderLevel.ALL:
+        for version in found.versions:
+            if version.instrument.key in TOP_LEADER_INSTRUMENTS:
+                errors.append(
+                    _(
+                        "Udsagnene i “%(key)s” handler om en topleder (“Min topleder …”), så "
+                        "runden kan ikke evaluere alle ledere. Vælg under “Hvem evalueres” "
+                        "topledere eller ledere med ledere under sig."
+                    )
+                    % {"key": version.instrument.key}
+                )
+    return errors
 
 
 def _mapping_errors(
@@ -224,6 +261,64 @@ def _mapping_errors(
     return errors
 
 
+def _checked(organisation: Organisation, setup: RoundSetup) -> _Checked:
+    """The set-up validated; RoundInvalid with every reason it cannot be a round."""
+    checked = _validate(organisation, setup)
+    if checked.errors:
+        raise RoundInvalid(checked.errors)
+    return checked
+
+
+def _settings(organisation: Organisation, setup: RoundSetup, checked: _Checked) -> dict[str, Any]:
+    """The round's own fields as the set-up decides them (a mapping ignores what it has not)."""
+    mapping = checked.kind == Round.Kind.MAPPING
+    return {
+        "name": setup.name.strip(),
+        "kind": checked.kind,
+        "opens_on": setup.opens_on,
+        "closes_on": setup.closes_on,
+        "min_group_size": (
+            organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
+        ),
+        "rater_groups": (
+            [COMPETENCE_GROUP]
+            if mapping
+            else [group for group in RATER_GROUPS if group in setup.rater_groups]
+        ),
+        "comment_field": setup.comment_field,
+        "announce_reports": not mapping and setup.announce_reports,
+        "leader_units": setup.leader_units,
+        "leader_level": Round.LeaderLevel.ALL if mapping else setup.leader_level,
+        "exclude_leaders_since": None if mapping else setup.exclude_leaders_since,
+        "reminder_dates": [day.isoformat() for day in sorted(setup.reminder_dates)],
+        "visibility": (
+            dict(MAPPING_VISIBILITY) if mapping else {**DEFAULT_VISIBILITY, **setup.visibility}
+        ),
+    }
+
+
+def _write_contents(round_: Round, setup: RoundSetup, versions: list[InstrumentVersion]) -> None:
+    """The round's instruments (with their chosen themes) and local statements, in order."""
+    RoundInstrument.objects.bulk_create(
+        RoundInstrument(
+            round=round_,
+            version=version,
+            themes=setup.themes.get(version.instrument.key, []),
+            position=position,
+        )
+        for position, version in enumerate(versions)
+    )
+    LocalStatement.objects.bulk_create(
+        LocalStatement(
+            round=round_,
+            key=f"lokal-{position + 1}",
+            text={"da": statement["da"].strip(), "en": statement["en"].strip()},
+            position=position,
+        )
+        for position, statement in enumerate(setup.local_statements)
+    )
+
+
 @transaction.atomic
 def create_round(
     organisation: Organisation, setup: RoundSetup, *, actor: User | None = None
@@ -233,51 +328,62 @@ def create_round(
     A round whose only instrument is an aggregate-only self-assessment is a mapping round:
     every employee rates their own competences; rater groups and report visibility do not apply.
     """
-    checked = _validate(organisation, setup)
-    if checked.errors:
-        raise RoundInvalid(checked.errors)
-    versions, warnings = checked.versions, checked.warnings
-    mapping = checked.kind == Round.Kind.MAPPING
+    checked = _checked(organisation, setup)
     round_ = Round.objects.create(
-        organisation=organisation,
-        name=setup.name.strip(),
-        kind=checked.kind,
-        opens_on=setup.opens_on,
-        closes_on=setup.closes_on,
-        min_group_size=(
-            organisation.min_group_size if setup.min_group_size is None else setup.min_group_size
-        ),
-        rater_groups=(
-            [COMPETENCE_GROUP]
-            if mapping
-            else [group for group in RATER_GROUPS if group in setup.rater_groups]
-        ),
-        comment_field=setup.comment_field,
-        announce_reports=not mapping and setup.announce_reports,
-        leader_units=setup.leader_units,
-        exclude_leaders_since=None if mapping else setup.exclude_leaders_since,
-        reminder_dates=[day.isoformat() for day in sorted(setup.reminder_dates)],
-        visibility=(
-            dict(MAPPING_VISIBILITY) if mapping else {**DEFAULT_VISIBILITY, **setup.visibility}
-        ),
-        created_by=actor,
+        organisation=organisation, created_by=actor, **_settings(organisation, setup, checked)
     )
-    for position, version in enumerate(versions):
-        RoundInstrument.objects.create(
-            round=round_,
-            version=version,
-            themes=setup.themes.get(version.instrument.key, []),
-            position=position,
-        )
-    for position, statement in enumerate(setup.local_statements):
-        LocalStatement.objects.create(
-            round=round_,
-            key=f"lokal-{position + 1}",
-            text={"da": statement["da"].strip(), "en": statement["en"].strip()},
-            position=position,
-        )
+    _write_contents(round_, setup, checked.versions)
     audit("round.create", actor=actor, organisation=organisation.slug, round=round_.pk)
-    return Created(round_, warnings)
+    return Created(round_, checked.warnings)
+
+
+def _locked_draft(round_: Round, refusal: str) -> Round:
+    """The round, locked for the change, if it is still a draft; RoundInvalid(refusal) if not."""
+    locked = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=round_.pk)
+    )
+    if locked.status != Round.Status.DRAFT:
+        raise RoundInvalid([refusal])
+    return locked
+
+
+@transaction.atomic
+def update_round(round_: Round, setup: RoundSetup, *, actor: User | None = None) -> Created:
+    """Rewrite a draft's set-up, instruments and local statements by the rules of
+    `create_round`; raises RoundInvalid, changing nothing, when the set-up breaks one or the
+    round is no longer a draft."""
+    round_ = _locked_draft(round_, _("Runden er åbnet, så opsætningen kan ikke længere ændres."))
+    organisation = round_.organisation
+    checked = _checked(organisation, setup)
+    for name, value in _settings(organisation, setup, checked).items():
+        setattr(round_, name, value)
+    round_.save()
+    round_.instruments.all().delete()
+    round_.local_statements.all().delete()
+    _write_contents(round_, setup, checked.versions)
+    audit("round.update", actor=actor, organisation=organisation.slug, round=round_.pk)
+    return Created(round_, checked.warnings)
+
+
+@transaction.atomic
+def delete_round(round_: Round, *, actor: User | None = None) -> None:
+    """Delete a draft with its instruments and local statements; an opened round is refused
+    (its invitations and answers are the organisation's record)."""
+    round_ = _locked_draft(round_, _("Kun en kladde kan slettes. Runden er åbnet."))
+    pk, organisation = round_.pk, round_.organisation
+    instruments = round_.instruments.count()
+    statements = round_.local_statements.count()
+    round_.delete()
+    audit(
+        "round.delete",
+        actor=actor,
+        organisation=organisation.slug,
+        round=pk,
+        instruments=instruments,
+        local_statements=statements,
+    )
 
 
 def anonymity_text(round_: Round) -> dict[str, str]:
@@ -358,6 +464,61 @@ def _in_units(path: str, units: list[str]) -> bool:
     )
 
 
+# One rater of a planned leader: the person, and for an employee (or in a mapping, a team
+# member) their job family as it is stored with their answers (blank for the other groups).
+Rater = tuple[Person, str]
+
+
+@dataclass
+class PlannedLeader:
+    """A leader the round would evaluate (in a mapping: a team's nearest leader) and who would
+    be invited about them, by rater group, in the order the invitations are made."""
+
+    person: Person
+    raters: dict[str, list[Rater]]
+    # The employees (or the team) are fewer than the minimum group size: no employee figures.
+    below_minimum: bool = False
+
+    def count(self, group: str) -> int:
+        return len(self.raters.get(group, []))
+
+    @property
+    def total(self) -> int:
+        return sum(len(raters) for raters in self.raters.values())
+
+
+@dataclass
+class Plan:
+    """Who a round would evaluate and invite if it opened now, from the active people."""
+
+    leaders: list[PlannedLeader]
+    by_id: dict[str, Person]
+
+    @property
+    def total(self) -> int:
+        return sum(planned.total for planned in self.leaders)
+
+
+def active_people(round_: Round) -> list[Person]:
+    """The organisation's active people as a round plans with them (with their units)."""
+    return list(
+        Person.objects.filter(organisation=round_.organisation, active=True).select_related("unit")
+    )
+
+
+def plan_round(round_: Round, people: list[Person]) -> Plan:
+    """Who `round_` evaluates and who is invited about each, from `people`: the one selection
+    that `open_round` freezes and HR sees beforehand. Pure: reads and writes nothing."""
+    if round_.is_mapping:
+        return _mapping_plan(round_, people)
+    return _evaluation_plan(round_, people)
+
+
+def round_plan(round_: Round) -> Plan:
+    """`plan_round` with the organisation as it stands now (HR's view of a draft)."""
+    return plan_round(round_, active_people(round_))
+
+
 @transaction.atomic
 def open_round(round_: Round, *, actor: User | None = None) -> int:
     """Freeze the organisation for the round, create its invitations and queue the e-mails."""
@@ -368,13 +529,16 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
     )
     if round_.status != Round.Status.DRAFT:
         raise RoundInvalid([_("Runden er allerede åbnet.")])
-    people = list(
-        Person.objects.filter(organisation=round_.organisation, active=True).select_related("unit")
-    )
-    if round_.is_mapping:
-        invitations = _mapping_invitations(round_, people)
-    else:
-        invitations = _evaluation_invitations(round_, people)
+    plan = plan_round(round_, active_people(round_))
+    if not plan.leaders:
+        raise RoundInvalid([_nobody_to_plan(round_)])
+    evaluated = _freeze(round_, [planned.person for planned in plan.leaders], plan.by_id)
+    invitations = [
+        _invitation(round_, person, leader, group, family)
+        for planned, leader in zip(plan.leaders, evaluated, strict=True)
+        for group, raters in planned.raters.items()
+        for person, family in raters
+    ]
     Invitation.objects.bulk_create(invitations, batch_size=2000)
     round_.status = Round.Status.OPEN
     round_.opened_at = timezone.now()
@@ -389,6 +553,17 @@ def open_round(round_: Round, *, actor: User | None = None) -> int:
     )
     queue_delivery(round_)
     return len(invitations)
+
+
+def _nobody_to_plan(round_: Round) -> str:
+    """Why a round has nobody to evaluate (or map)."""
+    if round_.is_mapping:
+        return _("Der er ingen medarbejdere at kortlægge i de valgte enheder.")
+    if round_.leader_level != Round.LeaderLevel.ALL:
+        return _(
+            "Der er ingen ledere at evaluere på det valgte ledelsesniveau i de valgte enheder."
+        )
+    return _("Der er ingen ledere at evaluere i de valgte enheder.")
 
 
 def _freeze(
@@ -433,11 +608,12 @@ def _invitation(
     )
 
 
-def _mapping_invitations(round_: Round, people: list[Person]) -> list[Invitation]:
+def _mapping_plan(round_: Round, people: list[Person]) -> Plan:
     """A mapping: each active person with a nearest leader rates their own competences.
 
-    Every leader with someone reporting to them becomes a team (an EvaluatedLeader); each
-    team's job families are coarsened so that no stored family has fewer than the minimum.
+    Every leader with someone reporting to them becomes a team (an EvaluatedLeader when the
+    round opens); each team's job families are coarsened so that no stored family has fewer
+    than the minimum.
     """
     by_id = {person.employee_id: person for person in people}
     team_of: dict[str, list[Person]] = defaultdict(list)
@@ -453,14 +629,18 @@ def _mapping_invitations(round_: Round, people: list[Person]) -> list[Invitation
         ),
         key=lambda leader: (leader.unit.path, leader.employee_id),
     )
-    if not leaders:
-        raise RoundInvalid([_("Der er ingen medarbejdere at kortlægge i de valgte enheder.")])
-    invitations = []
-    for team in _freeze(round_, leaders, by_id):
-        members = team_of[team.employee_id]
-        for member, family in zip(members, _team_families(round_, members), strict=True):
-            invitations.append(_invitation(round_, member, team, COMPETENCE_GROUP, family))
-    return invitations
+    planned = []
+    for leader in leaders:
+        members = team_of[leader.employee_id]
+        raters = list(zip(members, _team_families(round_, members), strict=True))
+        planned.append(
+            PlannedLeader(
+                leader,
+                {COMPETENCE_GROUP: raters},
+                below_minimum=len(members) < round_.min_group_size,
+            )
+        )
+    return Plan(planned, by_id)
 
 
 def _team_families(round_: Round, members: list[Person]) -> list[str]:
@@ -474,13 +654,24 @@ def _team_families(round_: Round, members: list[Person]) -> list[str]:
     return [stored[family] for family in families]
 
 
-def _evaluation_invitations(round_: Round, people: list[Person]) -> list[Invitation]:
-    """A 360° evaluation: employees, the leader, the superior and peers about each leader."""
-    by_id = {person.employee_id: person for person in people}
-    leaders = [
+def _selected_leaders(round_: Round, people: list[Person]) -> list[Person]:
+    """The leaders an evaluation is about: its leadership level, units and leader-since date.
+
+    Top leaders lead the top unit(s) of the organisation or a unit directly below one; leaders
+    of leaders have at least one leader whose nearest leader they are.
+    """
+    level = round_.leader_level
+    above_leaders = {
+        person.nearest_leader_employee_id
+        for person in people
+        if person.is_leader and person.nearest_leader_employee_id not in ("", person.employee_id)
+    }
+    return [
         person
         for person in people
         if person.is_leader
+        and (level != Round.LeaderLevel.TOP or person.unit.depth <= 1)
+        and (level != Round.LeaderLevel.LEADERS_OF_LEADERS or person.employee_id in above_leaders)
         and _in_units(person.unit.path, round_.leader_units)
         and not (
             round_.exclude_leaders_since
@@ -488,42 +679,46 @@ def _evaluation_invitations(round_: Round, people: list[Person]) -> list[Invitat
             and person.leader_since > round_.exclude_leaders_since
         )
     ]
-    if not leaders:
-        raise RoundInvalid([_("Der er ingen ledere at evaluere i de valgte enheder.")])
-    evaluated = _freeze(round_, leaders, by_id)
+
+
+def _evaluation_plan(round_: Round, people: list[Person]) -> Plan:
+    """A 360° evaluation: employees, the leader, the superior and peers about each leader."""
+    by_id = {person.employee_id: person for person in people}
+    leaders = _selected_leaders(round_, people)
     employees_of: dict[str, list[Person]] = defaultdict(list)
     for person in people:
         if person.nearest_leader_employee_id:
             employees_of[person.nearest_leader_employee_id].append(person)
-    peers_of: dict[str, list[EvaluatedLeader]] = defaultdict(list)
-    for leader in evaluated:
-        peers_of[leader.superior_employee_id].append(leader)
-
-    invitations: list[Invitation] = []
-
-    def invite(person: Person, leader: EvaluatedLeader, group: str) -> None:
-        invitations.append(_invitation(round_, person, leader, group))
-
-    for leader in evaluated:
-        if "employee" in round_.rater_groups:
+    peers_of: dict[str, list[Person]] = defaultdict(list)
+    for leader in leaders:
+        peers_of[leader.nearest_leader_employee_id].append(leader)
+    groups = round_.rater_groups
+    planned = []
+    for leader in leaders:
+        raters: dict[str, list[Rater]] = {}
+        below_minimum = False
+        if "employee" in groups:
             # Employees' job families go with their answers, for HR's view by job family.
             team = [
                 employee
                 for employee in employees_of.get(leader.employee_id, [])
                 if employee.employee_id != leader.employee_id
             ]
-            for employee, family in zip(team, _team_families(round_, team), strict=True):
-                invitations.append(_invitation(round_, employee, leader, "employee", family))
-        if "self" in round_.rater_groups:
-            invite(by_id[leader.employee_id], leader, "self")
-        superior = by_id.get(leader.superior_employee_id)
-        if "superior" in round_.rater_groups and superior is not None:
-            invite(superior, leader, "superior")
-        if "peer" in round_.rater_groups and leader.superior_employee_id:
-            for peer in peers_of[leader.superior_employee_id]:
-                if peer.employee_id != leader.employee_id:
-                    invite(by_id[peer.employee_id], leader, "peer")
-    return invitations
+            raters["employee"] = list(zip(team, _team_families(round_, team), strict=True))
+            below_minimum = len(team) < round_.min_group_size
+        if "self" in groups:
+            raters["self"] = [(leader, "")]
+        superior = by_id.get(leader.nearest_leader_employee_id)
+        if "superior" in groups and superior is not None:
+            raters["superior"] = [(superior, "")]
+        if "peer" in groups and leader.nearest_leader_employee_id:
+            raters["peer"] = [
+                (peer, "")
+                for peer in peers_of[leader.nearest_leader_employee_id]
+                if peer.employee_id != leader.employee_id
+            ]
+        planned.append(PlannedLeader(leader, raters, below_minimum=below_minimum))
+    return Plan(planned, by_id)
 
 
 def queue_delivery(round_: Round) -> None:

@@ -9,6 +9,15 @@ urlpatterns = [
     path("<slug:slug>/runder/", views.round_list, name="list"),
     path("<slug:slug>/runder/ny/", views.round_create, name="create"),
     path("<slug:slug>/runder/<id:round_id>/", views.round_detail, name="detail"),
+    # Before the actions: these names would otherwise be taken for one.
+    path("<slug:slug>/runder/<id:round_id>/rediger/", views.round_edit, name="edit"),
+    path("<slug:slug>/runder/<id:round_id>/slet/", views.round_delete, name="delete"),
+    path(
+        "<slug:slug>/runder/<id:round_id>/invitationer/",
+        views.round_invitations,
+        name="invitations",
+    ),
+    path("<slug:slug>/runder/<id:round_id>/e-mails/", views.round_preview, name="preview"),
     path("<slug:slug>/runder/<id:round_id>/paamindelse/", views.round_remind, name="remind"),
     path(
         "<slug:slug>/runder/<id:round_id>/<slug:action>/",

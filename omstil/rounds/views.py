@@ -14,11 +14,13 @@ from omstil.accounts.access import acting_user
 from omstil.core.audit import last_entry
 from omstil.development.services import plan_counts
 from omstil.organisations.access import get_administered_organisation
+from omstil.organisations.models import Organisation
 from omstil.responses.closing import close_round
 from omstil.rounds import services
 from omstil.rounds.access import get_round_for_admin
-from omstil.rounds.forms import RATER_CHOICES, RoundForm
-from omstil.rounds.models import Round
+from omstil.rounds.forms import RATER_CHOICES, RoundForm, initial_from
+from omstil.rounds.mail import sample_messages
+from omstil.rounds.models import COMPETENCE_GROUP, Round
 from omstil.rounds.participation import round_overview, rounds_about_leader
 from omstil.rounds.policy import units_in_scope, who_sees_what
 from omstil.rounds.reminders import (
@@ -45,13 +47,19 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _unit_choices(organisation: Organisation, chosen: list[str] | None = None) -> list[str]:
+    """The units HR can limit a round to: the top three levels, and any already chosen."""
+    units = list(
+        organisation.units.filter(active=True, depth__lte=2).values_list("path", flat=True)
+    )
+    return units + [path for path in chosen or [] if path not in units]
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_administered_organisation(request.user, slug)
-    units = list(
-        organisation.units.filter(active=True, depth__lte=2).values_list("path", flat=True)
-    )
+    units = _unit_choices(organisation)
     today = timezone.localdate()
     closes_on = today + timedelta(days=21)
     initial = {
@@ -181,3 +189,143 @@ def round_action(request: HttpRequest, slug: str, round_id: int, action: str) ->
         for error in exc.errors:
             messages.error(request, error)
     return redirect("rounds:detail", slug=organisation.slug, round_id=round_.pk)
+
+
+def _unless_draft(
+    request: HttpRequest, organisation: Organisation, round_: Round, refusal: str
+) -> HttpResponse | None:
+    """Back to the round's page with `refusal` when the round is no longer a draft."""
+    if round_.status == Round.Status.DRAFT:
+        return None
+    messages.error(request, refusal)
+    return redirect("rounds:detail", slug=organisation.slug, round_id=round_.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_edit(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """The set-up form of a draft, filled in as it stands; saving rewrites the draft."""
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    refused = _unless_draft(
+        request,
+        organisation,
+        round_,
+        _("Runden er åbnet, så opsætningen kan ikke længere ændres."),
+    )
+    if refused:
+        return refused
+    form = RoundForm(
+        request.POST or None,
+        initial=initial_from(round_),
+        units=_unit_choices(organisation, round_.leader_units),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.update_round(round_, form.setup(), actor=acting_user(request))
+        except services.RoundInvalid as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            for warning in updated.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Ændringerne i kladden er gemt."))
+            return redirect("rounds:detail", slug=slug, round_id=round_.pk)
+    return render(
+        request, "rounds/edit.html", {"organisation": organisation, "round": round_, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_delete(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """Asks before deleting a draft (GET), deletes it (POST)."""
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    refused = _unless_draft(
+        request, organisation, round_, _("Kun en kladde kan slettes. Runden er åbnet.")
+    )
+    if refused:
+        return refused
+    if request.method == "POST":
+        try:
+            services.delete_round(round_, actor=acting_user(request))
+        except services.RoundInvalid as exc:
+            for error in exc.errors:
+                messages.error(request, error)
+            return redirect("rounds:detail", slug=slug, round_id=round_.pk)
+        messages.success(request, _("Kladden “%(name)s” er slettet.") % {"name": round_.name})
+        return redirect("rounds:list", slug=slug)
+    return render(
+        request,
+        "rounds/delete.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "instruments": round_.instruments.select_related("version__instrument"),
+            "local_statements": round_.local_statements.count(),
+        },
+    )
+
+
+@login_required
+def round_invitations(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """Before opening: each leader the draft would evaluate and how many it would invite."""
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    if round_.status != Round.Status.DRAFT:
+        messages.info(
+            request,
+            _("Runden er åbnet, og invitationerne er sendt. Svarprocenten står nedenfor."),
+        )
+        return redirect("rounds:detail", slug=slug, round_id=round_.pk)
+    plan = services.round_plan(round_)
+    if round_.is_mapping:
+        columns = [(COMPETENCE_GROUP, _("Medarbejdere"))]
+    else:
+        columns = [(key, str(label)) for key, label in RATER_CHOICES if key in round_.rater_groups]
+    rows = [
+        {
+            "name": planned.person.name,
+            "unit": planned.person.unit.path,
+            "counts": [planned.count(key) for key, _label in columns],
+            "total": planned.total,
+            "below_minimum": planned.below_minimum and not round_.is_mapping,
+        }
+        for planned in plan.leaders
+    ]
+    totals = [sum(planned.count(key) for planned in plan.leaders) for key, _label in columns]
+    return render(
+        request,
+        "rounds/invitations.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "mapping": round_.is_mapping,
+            "columns": [label for _key, label in columns],
+            "rows": rows,
+            "totals": totals,
+            "total": plan.total,
+        },
+    )
+
+
+@login_required
+def round_preview(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """The invitation and reminder e-mails in Danish and English, as `build_message` makes
+    them, to a sample respondent with an example link; nothing is written or sent."""
+    organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    samples = sample_messages(round_)
+    return render(
+        request,
+        "rounds/preview.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "languages": [
+                {
+                    "code": code,
+                    "name": name,
+                    "messages": [sample for sample in samples if sample.language == code],
+                }
+                for code, name in (("da", "Dansk"), ("en", "English"))
+            ],
+        },
+    )

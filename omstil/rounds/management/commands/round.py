@@ -18,6 +18,13 @@ from omstil.rounds.models import Round
 from omstil.rounds.participation import round_status
 from omstil.rounds.reminders import proposed_reminder_dates
 
+# The command line's spelling of each leadership level.
+LEADER_LEVELS = {
+    "all": Round.LeaderLevel.ALL,
+    "top": Round.LeaderLevel.TOP,
+    "leaders-of-leaders": Round.LeaderLevel.LEADERS_OF_LEADERS,
+}
+
 
 def _date(value: str) -> date:
     return date.fromisoformat(value)
@@ -65,6 +72,13 @@ class Command(OmstilCommand):
             "set-up page proposes",
         )
         create.add_argument("--exclude-leaders-since", type=_date, metavar="YYYY-MM-DD")
+        create.add_argument(
+            "--leader-level",
+            choices=sorted(LEADER_LEVELS),
+            default="all",
+            help="which leaders are evaluated: all (default), top (the top unit and the level "
+            "below) or leaders-of-leaders (leaders with leaders reporting to them)",
+        )
         self.add_json_flag(create)
         for name, text in [
             ("open", "Freeze the organisation, create invitations, queue e-mails."),
@@ -131,6 +145,7 @@ class Command(OmstilCommand):
                 ),
             ],
             exclude_leaders_since=options["exclude_leaders_since"],
+            leader_level=LEADER_LEVELS[options["leader_level"]],
         )
         try:
             created = services.create_round(organisation, setup)

@@ -5,10 +5,11 @@ import math
 import re
 import statistics
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -19,15 +20,25 @@ from omstil.lib import disclosure
 from omstil.organisations.models import Organisation, Person
 from omstil.organisations.services import import_people
 from omstil.programmes.effect import item_effect, pool, t_quantile, variance, welch
-from omstil.programmes.models import Attendance, Module, Participant, Programme
+from omstil.programmes.models import (
+    Attendance,
+    Element,
+    MaterialLink,
+    Module,
+    Participant,
+    Programme,
+)
 from omstil.programmes.services import (
     MIN_POOL_LEADERS,
+    MaterialLinkSetup,
     ModuleSetup,
+    ParticipantRule,
     ProgrammeInvalid,
     ProgrammeSetup,
     add_module,
     create_programme,
     programme_effect,
+    resolve_rule,
     set_attendance,
     update_programme,
 )
@@ -37,7 +48,7 @@ from omstil.responses.closing import close_round
 from omstil.responses.models import Answer
 from omstil.rounds.models import EvaluatedLeader, Round
 from omstil.rounds.services import open_round
-from omstil.site.demo.organisation import generate, to_csv
+from omstil.site.demo.organisation import FictivePerson, generate, to_csv
 from tests.conftest import PASSWORD
 from tests.programme_helpers import EXTRA_SHIFT, Measured, measured_kommune
 from tests.rounds_helpers import KEYS, draft_round, kommune
@@ -907,6 +918,502 @@ def test_the_demo_programme_lies_between_two_rounds_and_lifts_its_participants(d
     assert shift == dict.fromkeys(participants, PARTICIPANT_SHIFT)
     assert (programme.baseline_round, programme.follow_up_round) == (first, second)
     assert programme.modules.count() == 4
+    assert all(module.elements for module in programme.modules.all())
     assert programme.starts_on > first.closes_on
     assert programme.ends_on < second.opens_on
     assert Attendance.objects.filter(module__programme=programme).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Participants by rule.
+
+
+def expected_levels(people: list[FictivePerson]) -> dict[str, set[str]]:
+    """The leaders at each level, worked out from the HR file's own rows: a leader's nearest
+    leader is the one they report to, else the leader of the nearest unit above theirs."""
+    unit_leader = {person.unit: person.employee_id for person in people if person.is_leader}
+
+    def nearest(person: FictivePerson) -> str | None:
+        if person.reports_to:
+            return person.reports_to
+        path = person.unit
+        while " / " in path:
+            path = path.rsplit(" / ", 1)[0]
+            if path in unit_leader:
+                return unit_leader[path]
+        return None
+
+    leaders = [person for person in people if person.is_leader]
+    above = {nearest(person) for person in leaders}
+    with_leaders = {person.employee_id for person in leaders if person.employee_id in above}
+    return {
+        "all": {person.employee_id for person in leaders},
+        "top": {person.employee_id for person in leaders if person.unit.count(" / ") <= 1},
+        "with_leaders": with_leaders,
+        "first_line": {person.employee_id for person in leaders} - with_leaders,
+    }
+
+
+def test_each_rule_chooses_the_right_leaders_of_a_generated_organisation(db):
+    people = generate(600, name="Regelby Kommune", domain="regelby.example", seed=7)
+    import_people("regelby", to_csv(people), name="Regelby Kommune")
+    organisation = Organisation.objects.get(slug="regelby")
+    expected = expected_levels(people)
+    assert expected["top"]
+    assert expected["with_leaders"]
+    assert expected["first_line"]
+    assert expected["top"] < expected["all"]
+
+    def chosen(kind: str, units: list[str] | None = None, level: str = "") -> set[str]:
+        ids, errors = resolve_rule(organisation, ParticipantRule(kind, units or [], level))
+        assert errors == []
+        assert len(ids) == len(set(ids))
+        return set(ids)
+
+    assert chosen("all") == expected["all"]
+    for level in ("top", "with_leaders", "first_line"):
+        assert chosen("level", level=level) == expected[level], level
+    area = sorted({p.unit.split(" / ")[1] for p in people if p.unit.count(" / ") >= 2})[0]
+    path = f"Regelby Kommune / {area}"
+    inside = {
+        p.employee_id
+        for p in people
+        if p.is_leader and (p.unit == path or p.unit.startswith(path + " / "))
+    }
+    assert len(inside) > 1
+    assert chosen("units", [path]) == inside
+
+    # The rule is resolved when the programme is saved, to the leaders active then.
+    gone = sorted(inside)[0]
+    Person.objects.filter(organisation=organisation, employee_id=gone).update(active=False)
+    programme = create_programme(
+        organisation,
+        ProgrammeSetup(
+            "Hold 1",
+            date(2025, 9, 1),
+            date(2026, 1, 31),
+            rule=ParticipantRule("units", [path]),
+        ),
+    )
+    assert set(programme.participants.values_list("person__employee_id", flat=True)) == (
+        inside - {gone}
+    )
+    assert programme.participant_rule == {
+        "kind": "units",
+        "units": [path],
+        "count": len(inside) - 1,
+    }
+    assert programme.participants_chosen_at is not None
+
+
+def test_the_small_kommune_by_level_and_unit(fjordby):
+    def chosen(rule: ParticipantRule) -> list[str]:
+        ids, errors = resolve_rule(fjordby, rule)
+        assert errors == []
+        return sorted(ids)
+
+    assert chosen(ParticipantRule("all")) == ["1", "2", "3", "7"]
+    assert chosen(ParticipantRule("level", level="top")) == ["1", "2", "7"]
+    assert chosen(ParticipantRule("level", level="with_leaders")) == ["1", "2"]
+    assert chosen(ParticipantRule("level", level="first_line")) == ["3", "7"]
+    assert chosen(ParticipantRule("units", ["Fjordby Kommune / Social"])) == ["2", "3"]
+    assert chosen(
+        ParticipantRule(
+            "units", ["Fjordby Kommune / Social / Hjemmeplejen", "Fjordby Kommune / Teknik"]
+        )
+    ) == ["3", "7"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (ParticipantRule("units", []), "Vælg mindst én enhed."),
+        (
+            ParticipantRule("units", ["Naboby Kommune"]),
+            "“Naboby Kommune” er ikke en enhed i organisationen.",
+        ),
+        (ParticipantRule("level", level=""), "Vælg et ledelsesniveau."),
+        (ParticipantRule("level", level="middle"), "Vælg et ledelsesniveau."),
+        (ParticipantRule("some"), "Vælg, hvordan deltagerne skal vælges."),
+    ],
+)
+def test_a_rule_that_chooses_nothing_sensible_is_refused(naboby, rule, message):
+    fjordby = Organisation.objects.get(slug="fjordby")
+    assert refused(create_programme, fjordby, setup(rule=rule)) == [message]
+    assert not Programme.objects.exists()
+
+
+def test_a_rule_cannot_change_the_participants_once_the_follow_up_has_closed(fjordby):
+    baseline = draft_round(fjordby, opens_on=date(2025, 3, 1))
+    follow_up = draft_round(fjordby, opens_on=date(2026, 3, 1))
+    rounds = {"baseline_round": baseline.pk, "follow_up_round": follow_up.pk}
+    programme = create_programme(fjordby, setup(**rounds))  # 3 and 7, by hand
+    open_round(follow_up)
+    close_round(follow_up)
+    assert refused(update_programme, programme, setup(rule=ParticipantRule("all"), **rounds)) == [
+        "Deltagerne kan ikke ændres, efter eftermålingen er lukket: sammenligningen må ikke "
+        "kunne tilpasses resultaterne."
+    ]
+    # A rule that chooses the same leaders changes nothing, so it is allowed.
+    update_programme(programme, setup(rule=ParticipantRule("level", level="first_line"), **rounds))
+    assert sorted(programme.participants.values_list("person__employee_id", flat=True)) == [
+        "3",
+        "7",
+    ]
+
+
+def test_saving_the_same_participants_by_hand_keeps_the_rule_they_were_chosen_by(fjordby):
+    programme = create_programme(fjordby, setup(rule=ParticipantRule("all")), actor=None)
+    chosen_at = programme.participants_chosen_at
+    update_programme(programme, setup(name="Nyt navn", participants=["1", "2", "3", "7"]))
+    programme.refresh_from_db()
+    assert programme.participant_rule == {"kind": "all", "count": 4}
+    assert programme.participants_chosen_at == chosen_at
+    update_programme(programme, setup(participants=["3"]))
+    programme.refresh_from_db()
+    assert programme.participant_rule == {"kind": "hand", "count": 1}
+    assert AuditEntry.objects.filter(event="programme.create").get().fields["rule"] == "all"
+
+
+def test_hr_chooses_participants_by_unit_and_by_level_through_the_form(hr_client, fjordby):
+    response = hr_client.post(
+        reverse("programmes:create", args=["fjordby"]),
+        form_data(participant_rule="units", rule_units=["Fjordby Kommune / Social"]),
+        follow=True,
+    )
+    programme = Programme.objects.get()
+    assert sorted(programme.participants.values_list("person__employee_id", flat=True)) == [
+        "2",
+        "3",
+    ]
+    html = response.content.decode()
+    assert (
+        "Reglen “Ledere i enhederne Fjordby Kommune / Social og enhederne under dem” valgte "
+        "2 ledere." in html
+    )
+    assert "Ledere i enhederne Fjordby Kommune / Social og enhederne under dem (2 ledere)" in html
+    assert "Reglen bruges ikke igen af sig selv" in html
+    edit = reverse("programmes:edit", args=["fjordby", programme.pk])
+    page = hr_client.get(edit).content.decode()
+    assert re.search(r'value="hand" id="[^"]+" checked', page)  # the edit starts from the rows
+    response = hr_client.post(
+        edit, form_data(participant_rule="level", rule_level="first_line"), follow=True
+    )
+    assert "Reglen “Ledere uden ledere under sig” valgte 2 ledere." in response.content.decode()
+    assert sorted(programme.participants.values_list("person__employee_id", flat=True)) == [
+        "3",
+        "7",
+    ]
+
+
+def test_the_new_programme_form_offers_all_leaders_first(hr_client):
+    page = hr_client.get(reverse("programmes:create", args=["fjordby"])).content.decode()
+    assert re.search(r'value="all" id="[^"]+" checked', page)
+    assert "Ledere på niveau: vælg niveauet nedenfor" in page
+    assert "Fjordby Kommune / Social / Hjemmeplejen" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"participant_rule": "units"}, "rule_units", "Vælg mindst én enhed."),
+        (
+            {"participant_rule": "units", "rule_units": ["Et sted"]},
+            "rule_units",
+            "“Et sted” er ikke en enhed i organisationen.",
+        ),
+        ({"participant_rule": "level"}, "rule_level", "Vælg et ledelsesniveau."),
+        ({"participant_rule": ""}, "participant_rule", "Vælg, hvordan deltagerne skal vælges."),
+    ],
+)
+def test_the_form_shows_a_rule_error_beside_its_field(hr_client, changes, field, message):
+    response = hr_client.post(reverse("programmes:create", args=["fjordby"]), form_data(**changes))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(f'id="id_{field}-error"><span class="sr-only">Fejl:</span> {message}', html)
+    assert not Programme.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Modules: the five elements and material.
+
+
+def test_a_module_covers_one_or_more_of_the_five_elements(fjordby):
+    programme = create_programme(fjordby, setup())
+    assert refused(add_module, programme, ModuleSetup("Modul 1", date(2025, 10, 1))) == [
+        "Vælg mindst ét af de fem elementer, modulet handler om."
+    ]
+    assert refused(
+        add_module, programme, ModuleSetup("Modul 1", date(2025, 10, 1), elements=["økonomi"])
+    ) == ["“økonomi” er ikke et af de fem elementer."]
+    assert not Module.objects.exists()
+    module = add_module(
+        programme, ModuleSetup("Modul 1", date(2025, 10, 1), elements=["opgaver", "it", "it"])
+    )
+    assert module.elements == ["it", "opgaver"]  # in the seed's order, once each
+    assert module.element_labels == ["IT", "Opgaver"]
+    assert [label for _key, label in Element.choices] == [
+        "Ledelse",
+        "IT",
+        "Mennesker",
+        "Processer",
+        "Opgaver",
+    ]
+
+
+def test_the_programme_page_counts_the_modules_of_each_element(hr_client, fjordby):
+    programme = create_programme(fjordby, setup())
+    add_module(programme, ModuleSetup("Modul 1", date(2025, 10, 1), elements=["ledelse", "it"]))
+    add_module(
+        programme, ModuleSetup("Modul 2", date(2025, 11, 1), elements=["ledelse", "mennesker"])
+    )
+    url = reverse("programmes:detail", args=["fjordby", programme.pk])
+    html = hr_client.get(url).content.decode()
+    assert '<th scope="row">Ledelse</th><td>2 moduler</td>' in html
+    assert '<th scope="row">IT</th><td>1 modul</td>' in html
+    assert '<th scope="row">Processer</th><td>0 moduler</td>' in html
+    assert "Intet modul arbejder med elementerne Processer, Opgaver." in html
+    assert "<strong>Elementer:</strong> Ledelse, Mennesker" in html
+    add_module(
+        programme, ModuleSetup("Modul 3", date(2025, 12, 1), elements=["processer", "opgaver"])
+    )
+    html = hr_client.get(url).content.decode()
+    assert "Modulerne kommer tilsammen omkring alle fem elementer." in html
+    assert "Intet modul arbejder" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://ftp.example.com/slides.pdf",
+        "www.kl.dk/digitalisering",
+        "https://",
+        "mailto:hr@fjordby.example",
+        "data:text/html,<b>hej</b>",
+    ],
+)
+def test_material_links_must_be_web_addresses(fjordby, url):
+    programme = create_programme(fjordby, setup())
+    module_setup = ModuleSetup(
+        "Modul 1",
+        date(2025, 10, 1),
+        elements=["it"],
+        links=[MaterialLinkSetup(url, "Slides")],
+    )
+    assert refused(add_module, programme, module_setup) == [
+        f"“{url}” er ikke en webadresse, der begynder med http:// eller https://."
+    ]
+    assert not Module.objects.exists()
+    assert not MaterialLink.objects.exists()
+
+
+def test_a_material_link_needs_a_title(fjordby):
+    programme = create_programme(fjordby, setup())
+    module_setup = ModuleSetup(
+        "Modul 1",
+        date(2025, 10, 1),
+        elements=["it"],
+        links=[MaterialLinkSetup("https://www.kl.dk/", " ")],
+    )
+    assert refused(add_module, programme, module_setup) == [
+        "Linket https://www.kl.dk/ mangler en titel."
+    ]
+
+
+def test_hr_adds_material_through_the_module_form(hr_client, fjordby):
+    programme = create_programme(fjordby, setup())
+    url = reverse("programmes:module_create", args=["fjordby", programme.pk])
+    data = {
+        "title": "Data i hverdagen",
+        "held_on": "2025-10-01",
+        "elements": ["it", "processer"],
+        "material": "Læs kapitel 2 før modulet.",
+        "links": "https://www.kl.dk/ KL om digitalisering\nftp://example.com/x Slides",
+    }
+    response = hr_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“ftp://example.com/x” er ikke en webadresse" in html
+    assert not Module.objects.exists()
+    data["links"] = "https://www.kl.dk/ KL om digitalisering\n\n http://example.com/slides  Slides "
+    assert hr_client.post(url, data).status_code == 302
+    module = Module.objects.get()
+    assert [(link.url, link.title) for link in module.links.all()] == [
+        ("https://www.kl.dk/", "KL om digitalisering"),
+        ("http://example.com/slides", "Slides"),
+    ]
+    detail = hr_client.get(reverse("programmes:detail", args=["fjordby", programme.pk]))
+    html = detail.content.decode()
+    assert '<a href="https://www.kl.dk/" rel="noopener noreferrer">KL om digitalisering</a>' in html
+    assert "Læs kapitel 2 før modulet." in html
+    edit = hr_client.get(
+        reverse("programmes:module_edit", args=["fjordby", programme.pk, module.pk])
+    )
+    assert "https://www.kl.dk/ KL om digitalisering\nhttp://example.com/slides Slides" in (
+        edit.content.decode()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The participant's own view.
+
+
+@pytest.fixture
+def running(fjordby) -> Programme:
+    """A programme running now for Cecilie (3) and Gustav (7): two modules held, one to come;
+    Cecilie came to the first."""
+    today = timezone.localdate()
+    programme = create_programme(
+        fjordby,
+        setup(
+            name="Digital ledelse – hold 2",
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=60),
+        ),
+    )
+    first = add_module(
+        programme,
+        ModuleSetup(
+            "Hvad er digital ledelse?",
+            today - timedelta(days=30),
+            "Samspillet mellem ledelse, IT, mennesker, processer og opgaver.",
+            ["ledelse", "it", "mennesker", "processer", "opgaver"],
+            material="Læs Albertslunds beskrivelse.",
+            links=[MaterialLinkSetup("https://www.albertslund.dk/", "Albertslund Kommune")],
+        ),
+    )
+    add_module(
+        programme, ModuleSetup("Eget fagområde", today - timedelta(days=10), "", ["opgaver"])
+    )
+    add_module(programme, ModuleSetup("På tværs", today + timedelta(days=20), "", ["processer"]))
+    set_attendance(first, ["3"])
+    return programme
+
+
+def statuses(html: str) -> dict[str, str]:
+    """Each module's attendance as the front page's table shows it."""
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>[^<]*</td><td>(.*?)</td></tr>', html)
+    return dict(rows)
+
+
+def test_a_participant_sees_their_programme_and_own_attendance_on_the_front_page(client, running):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    assert Person.objects.get(organisation=running.organisation, employee_id="3").user == cecilie
+    client.force_login(cecilie)
+    html = client.get(reverse("site:home")).content.decode()
+    assert "<h2>Dit kompetenceforløb</h2>" in html
+    assert "<h3>Digital ledelse – hold 2</h3>" in html
+    assert "Du er registreret som mødt til 1 af 2 holdte moduler." in html
+    shown = statuses(html)
+    assert shown["Hvad er digital ledelse?"] == "Mødt"
+    assert shown["Eget fagområde"] == "Ikke registreret"
+    assert "Mødt" not in shown["På tværs"]
+    assert "Ikke registreret" not in shown["På tværs"]
+    assert "Ledelse, IT, Mennesker, Processer, Opgaver" in html
+    mine = reverse("programmes:mine", args=["fjordby", running.pk])
+    assert mine in html
+    page = client.get(mine)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<a href="https://www.albertslund.dk/" rel="noopener noreferrer">' in text
+    assert "Læs Albertslunds beskrivelse." in text
+    assert "Dit fremmøde: Mødt" in text
+    assert "Dit fremmøde: Ikke registreret" in text
+    assert "Gustav Berg" not in text  # nobody else's name, nor their attendance
+    assert "1 af 2 deltagere" not in text
+
+
+def test_another_participant_sees_only_their_own_attendance(client, running):
+    client.force_login(set_up_user("gustav@fjordby.example", PASSWORD))
+    shown = statuses(client.get(reverse("site:home")).content.decode())
+    assert shown["Hvad er digital ledelse?"] == "Ikke registreret"
+    assert shown["Eget fagområde"] == "Ikke registreret"
+
+
+@pytest.mark.parametrize("persona", ["a leader who is not a participant", "HR", "an outsider"])
+def test_everybody_but_the_participant_sees_nothing_of_it(client, running, persona, hr):
+    user = {
+        "a leader who is not a participant": lambda: set_up_user("bo@fjordby.example", PASSWORD),
+        "HR": lambda: hr(running.organisation),
+        "an outsider": lambda: set_up_user("ude@test.example", PASSWORD),
+    }[persona]()
+    client.force_login(user)
+    html = client.get(reverse("site:home")).content.decode()
+    assert "kompetenceforløb</h2>" not in html
+    assert "Digital ledelse – hold 2" not in html
+    assert client.get(reverse("programmes:mine", args=["fjordby", running.pk])).status_code == 404
+    if persona == "HR":
+        url = reverse("programmes:detail", args=["fjordby", running.pk])
+        assert client.get(url).status_code == 200
+
+
+def test_a_participant_who_has_left_sees_it_no_more(client, running):
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD)
+    Person.objects.filter(organisation=running.organisation, employee_id="3").update(active=False)
+    client.force_login(cecilie)
+    assert "Dit kompetenceforløb" not in client.get(reverse("site:home")).content.decode()
+    mine = reverse("programmes:mine", args=["fjordby", running.pk])
+    assert client.get(mine).status_code == 404
+
+
+def test_the_participants_page_under_another_slug_is_not_found(client, running, naboby):
+    client.force_login(set_up_user("cecilie@fjordby.example", PASSWORD))
+    assert client.get(reverse("programmes:mine", args=["naboby", running.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("programmes:mine", args=["fjordby", running.pk]))
+    assert response.status_code == 302
+
+
+# ---------------------------------------------------------------------------------------------
+# The effect page without a comparison group.
+
+
+def evaluated_in_both(measured: Measured) -> list[str]:
+    rounds = (measured.baseline, measured.follow_up)
+    found = [
+        set(EvaluatedLeader.objects.filter(round=r).values_list("employee_id", flat=True))
+        for r in rounds
+    ]
+    return sorted(found[0] & found[1])
+
+
+def test_with_every_leader_enrolled_the_page_says_there_is_no_comparison_group(
+    client, measured, hr
+):
+    programme = programme_for(measured, evaluated_in_both(measured))
+    report = programme_effect(programme)
+    assert report.comparison == "none"
+    assert all(row.effect.others is None and row.effect.difference is None for row in report.rows)
+    client.force_login(hr(measured.organisation))
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    html = client.get(url).content.decode()
+    assert "Der er ingen sammenligningsgruppe" in html
+    assert "Alle ledere, der blev evalueret i begge runder, deltager i forløbet" in html
+    assert "Deltagernes ændring kan derfor ikke holdes op imod noget" in html
+    pdf = client.get(url, {"format": "pdf"})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Der er ingen sammenligningsgruppe" in text
+
+
+def test_with_too_few_other_leaders_the_page_says_why_there_is_no_comparison(client, measured, hr):
+    programme = programme_for(measured, evaluated_in_both(measured)[2:])
+    assert programme_effect(programme).comparison == "too_small"
+    client.force_login(hr(measured.organisation))
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    html = client.get(url).content.decode()
+    assert "Der er ingen sammenligningsgruppe" in html
+    assert (
+        "Kun 2 ledere uden for forløbet blev evalueret i begge runder, og der skal mindst 3 til "
+        "en sammenligningsgruppe." in html
+    )
+
+
+def test_with_a_comparison_group_the_page_explains_the_leader_as_the_unit(client, measured, hr):
+    programme = programme_for(measured)
+    assert programme_effect(programme).comparison == "shown"
+    client.force_login(hr(measured.organisation))
+    url = reverse("programmes:effect", args=[measured.organisation.slug, programme.pk])
+    html = client.get(url).content.decode()
+    assert "Der er ingen sammenligningsgruppe" not in html
+    assert "Lederen er enheden" in html

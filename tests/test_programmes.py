@@ -1152,7 +1152,7 @@ def test_a_module_covers_one_or_more_of_the_five_elements(fjordby):
     )
     assert module.elements == ["it", "opgaver"]  # in the seed's order, once each
     assert module.element_labels == ["IT", "Opgaver"]
-    assert [label for _key, label in Element.choices] == [
+    assert [str(label) for _key, label in Element.choices] == [
         "Ledelse",
         "IT",
         "Mennesker",

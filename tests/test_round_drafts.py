@@ -194,12 +194,17 @@ def test_a_round_that_has_opened_cannot_be_edited(signed_in, fjordby):
     assert url("edit", round_) not in signed_in.get(url("detail", round_)).content.decode()
     response = signed_in.get(url("edit", round_), follow=True)
     assert response.redirect_chain == [(url("detail", round_), 302)]
-    assert "Runden er åbnet, så opsætningen kan ikke længere ændres." in response.content.decode()
+    assert (
+        "Runden er allerede åbnet, så dens opsætning kan ikke længere ændres."
+        in response.content.decode()
+    )
     signed_in.post(url("edit", round_), form_data(name="Ny"))
     assert state(round_) == before
     with pytest.raises(RoundInvalid) as refused:
         update_round(round_, setup(name="Ny"))
-    assert refused.value.errors == ["Runden er åbnet, så opsætningen kan ikke længere ændres."]
+    assert refused.value.errors == [
+        "Runden er allerede åbnet, så dens opsætning kan ikke længere ændres."
+    ]
     assert state(round_) == before
 
 
@@ -238,7 +243,7 @@ def test_an_open_or_closed_round_cannot_be_deleted(signed_in, fjordby):
     open_round(round_)
     response = signed_in.post(url("delete", round_), follow=True)
     assert response.redirect_chain == [(url("detail", round_), 302)]
-    assert "Kun en kladde kan slettes. Runden er åbnet." in response.content.decode()
+    assert "Kun en kladde kan slettes. Denne runde er allerede åbnet." in response.content.decode()
     assert signed_in.get(url("delete", round_)).status_code == 302
     with pytest.raises(RoundInvalid):
         delete_round(round_)

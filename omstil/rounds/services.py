@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from omstil.accounts.models import User
 from omstil.core.audit import audit
@@ -35,6 +36,9 @@ MAX_THEMES_WITHOUT_WARNING = 4
 # Instruments whose statements are about a top leader ("Min topleder …"): a round with one of
 # them must be aimed at top leaders or at leaders with leaders below them (docs/rounds.md).
 TOP_LEADER_INSTRUMENTS = frozenset({"topleder-kompetencer"})
+# Why a round that has opened is neither edited nor deleted (the pages say it before asking).
+EDIT_REFUSED = gettext_lazy("Runden er allerede åbnet, så dens opsætning kan ikke længere ændres.")
+DELETE_REFUSED = gettext_lazy("Kun en kladde kan slettes. Denne runde er allerede åbnet.")
 DEFAULT_VISIBILITY = {
     "leader": True,
     "superior": True,
@@ -231,7 +235,7 @@ def _leader_level_errors(setup: RoundSetup, found: _Instruments) -> list[str]:
                 errors.append(
                     _(
                         "Udsagnene i “%(key)s” handler om en topleder (“Min topleder …”), så "
-                        "runden kan ikke evaluere alle ledere. Vælg under “Hvem evalueres” "
+                        "kan runden ikke evaluere alle ledere. Vælg under “Hvem evalueres” "
                         "topledere eller ledere med ledere under sig."
                     )
                     % {"key": version.instrument.key}
@@ -354,7 +358,7 @@ def update_round(round_: Round, setup: RoundSetup, *, actor: User | None = None)
     """Rewrite a draft's set-up, instruments and local statements by the rules of
     `create_round`; raises RoundInvalid, changing nothing, when the set-up breaks one or the
     round is no longer a draft."""
-    round_ = _locked_draft(round_, _("Runden er åbnet, så opsætningen kan ikke længere ændres."))
+    round_ = _locked_draft(round_, str(EDIT_REFUSED))
     organisation = round_.organisation
     checked = _checked(organisation, setup)
     for name, value in _settings(organisation, setup, checked).items():
@@ -371,7 +375,7 @@ def update_round(round_: Round, setup: RoundSetup, *, actor: User | None = None)
 def delete_round(round_: Round, *, actor: User | None = None) -> None:
     """Delete a draft with its instruments and local statements; an opened round is refused
     (its invitations and answers are the organisation's record)."""
-    round_ = _locked_draft(round_, _("Kun en kladde kan slettes. Runden er åbnet."))
+    round_ = _locked_draft(round_, str(DELETE_REFUSED))
     pk, organisation = round_.pk, round_.organisation
     instruments = round_.instruments.count()
     statements = round_.local_statements.count()

@@ -206,12 +206,7 @@ def _unless_draft(
 def round_edit(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     """The set-up form of a draft, filled in as it stands; saving rewrites the draft."""
     organisation, round_ = get_round_for_admin(request.user, slug, round_id)
-    refused = _unless_draft(
-        request,
-        organisation,
-        round_,
-        _("Runden er åbnet, så opsætningen kan ikke længere ændres."),
-    )
+    refused = _unless_draft(request, organisation, round_, str(services.EDIT_REFUSED))
     if refused:
         return refused
     form = RoundForm(
@@ -240,9 +235,7 @@ def round_edit(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
 def round_delete(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     """Asks before deleting a draft (GET), deletes it (POST)."""
     organisation, round_ = get_round_for_admin(request.user, slug, round_id)
-    refused = _unless_draft(
-        request, organisation, round_, _("Kun en kladde kan slettes. Runden er åbnet.")
-    )
+    refused = _unless_draft(request, organisation, round_, str(services.DELETE_REFUSED))
     if refused:
         return refused
     if request.method == "POST":

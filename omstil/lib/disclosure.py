@@ -4,9 +4,10 @@ The rules of the anonymity promise (PRODUCT.md), in one place and without Django
 
 - a group's answers to a statement are shown only when at least `threshold` gave a valid answer
   (1–5); otherwise neither mean nor distribution is shown (primary suppression);
-- "Ved ikke" and "Ønsker ikke at oplyse" are counted but kept out of means; their counts are
-  shown only when together they are 0 or at least `threshold`, so that a figure with and one
-  without them never differ by a group of 1 to threshold − 1;
+- "Ved ikke" and "Ønsker ikke at oplyse" are counted but kept out of means; within a shown
+  figure their counts are shown, also a count of 1 (like a distribution's count of 1 it
+  identifies nobody in a group of at least `threshold`), unless the difference of two nested
+  figures' opt-out counts would be 1 to threshold − 1;
 - no two figures a user can see may differ by such a group either: when a published figure
   minus the published figures nested inside it leaves a remainder of 1 to threshold − 1 valid
   answers, more figures are hidden until the remainder is 0 or large enough (complementary
@@ -206,12 +207,10 @@ class Hierarchy:
             raise ValueError("one count of each kind for every group")
         published = [n >= threshold for n in valid]
         self._complement(valid, published, threshold, hide)
-        # Opt-out counts are shown only where they cannot single anyone out, inside one figure
-        # or as the difference of two nested ones.
-        opt_outs_shown = [
-            shown and not 0 < out < threshold
-            for shown, out in zip(published, opted_out, strict=True)
-        ]
+        # Within a shown figure (at least `threshold` valid answers) its opt-out counts single
+        # nobody out, as a distribution's count of 1 does not; the difference of two nested
+        # figures' opt-out counts must still be 0 or at least `threshold`.
+        opt_outs_shown = list(published)
         self._complement(opted_out, opt_outs_shown, threshold, hide)
         return published, opt_outs_shown
 
@@ -264,11 +263,8 @@ class Hierarchy:
             # at least `threshold` answers holds as many leaders, so answers decide alone.
             measures = measures[:1]
         shown = self.cheapest(measures, allowed, value)
-        outs_allowed = [
-            is_shown and not 0 < out < threshold
-            for is_shown, out in zip(shown, opted_out, strict=True)
-        ]
-        return shown, self.cheapest([(opted_out, threshold)], outs_allowed, value)
+        # As in `decide`: a shown figure's opt-outs, unless a difference would give them away.
+        return shown, self.cheapest([(opted_out, threshold)], list(shown), value)
 
     def cheapest(
         self,
@@ -503,7 +499,8 @@ def figure(
         dont_know=dont_know if opt_outs_shown else None,
         prefer_not=prefer_not if opt_outs_shown else None,
         suppressed=False,
-        reason=None if opt_outs_shown else HIDDEN_REASON,
+        # Inside a shown figure only a difference could give its opt-outs away.
+        reason=None if opt_outs_shown else COMPLEMENTARY_REASON,
     )
 
 

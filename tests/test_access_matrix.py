@@ -36,7 +36,7 @@ from omstil.reports import ready
 from omstil.reports.models import ReportArchive
 from omstil.reports.tasks import build_leader_archive, request_leader_archive
 from omstil.responses.closing import close_round
-from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.models import EvaluatedLeader, Reminder, Round
 from omstil.rounds.services import DEFAULT_VISIBILITY, open_round
 from omstil.selfassessment import services as selfassessment
 from omstil.selfassessment.models import SelfAssessment
@@ -356,6 +356,26 @@ TARGETS: dict[str, Target] = {
         lambda w: {},
         lambda w: Round.objects.get(pk=w.draft.pk).status,
     ),
+    "round-edit-view": Target(lambda w: [SLUG, w.draft.pk]),
+    "round-edit": Target(
+        lambda w: [SLUG, w.draft.pk],
+        lambda w: {**_round_form(), "name": "Rettet"},
+        lambda w: Round.objects.get(pk=w.draft.pk).name,
+    ),
+    "round-delete-view": Target(lambda w: [SLUG, w.draft.pk]),
+    "round-delete": Target(
+        lambda w: [SLUG, w.draft.pk],
+        lambda w: {},
+        lambda w: Round.objects.filter(pk=w.draft.pk).exists(),
+    ),
+    "round-invitations-view": Target(lambda w: [SLUG, w.draft.pk]),
+    "round-preview-view": Target(lambda w: [SLUG, w.draft.pk]),
+    "round-remind-view": Target(lambda w: [SLUG, w.closed.pk]),
+    "round-remind": Target(
+        lambda w: [SLUG, w.closed.pk],
+        lambda w: {},
+        lambda w: Reminder.objects.filter(round=w.closed).count(),
+    ),
     "round-report-ready": Target(
         lambda w: [w.closed.pk],
         lambda w: {},
@@ -412,6 +432,8 @@ TARGETS: dict[str, Target] = {
         lambda w: {"competence": "Data i hverdagen", "as": "focus"},
         lambda w: Focus.objects.count(),
     ),
+    "programme-mine": Target(lambda w: [SLUG, w.programme.pk]),
+    "wrong-organisation-programme-mine": Target(lambda w: [OTHER_SLUG, w.programme.pk]),
     "programme-view": Target(lambda w: [SLUG, w.programme.pk]),
     "wrong-organisation-programme-view": Target(lambda w: [OTHER_SLUG, w.programme.pk]),
     "programme-effect-pdf": Target(lambda w: [SLUG, w.programme.pk]),

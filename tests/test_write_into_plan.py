@@ -78,6 +78,7 @@ def test_the_ten_bud_result_offers_each_bud_to_the_plan(client, closed):
     from tests.test_selfassessment import take
 
     user = Person.objects.get(organisation=closed.organisation, employee_id="3").user
+    assert user is not None
     assessment = take(user, "ti-bud", {f"ti-bud.bud-{n:02}": "3" for n in range(1, 11)})
     log_in(client, "cecilie@fjordby.example")
     page = client.get(reverse("selfassessment:result", args=[assessment.pk])).content.decode()

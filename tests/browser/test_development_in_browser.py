@@ -74,3 +74,38 @@ def test_the_superior_finds_their_leaders_from_the_front_page(
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leaders you are the superior of")
     assert_accessible(page)
+
+
+def test_the_leader_records_the_talk_and_hr_sees_it_on_the_follow_up_list(
+    page: Page, live_server, closed_in_browser
+):
+    from omstil.organisations.services import add_admin
+
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    log_in(page, live_server.url, cecilie)
+    page.goto(f"{live_server.url}/udvikling/{closed_in_browser.pk}/3/dialog/")
+    expect(page.get_by_role("heading", name="Hvornår blev det holdt?")).to_be_visible()
+    page.get_by_label("Samtalen med din overordnede blev holdt den").fill(date.today().isoformat())
+    page.get_by_role("button", name="Gem datoerne").click()
+    expect(page.get_by_text("Opfølgningen er gemt.")).to_be_visible()
+    assert_accessible(page)
+    page.context.clear_cookies()
+
+    hr = set_up_user("hr@fjordby.example", PASSWORD, name="Hanne HR")
+    add_admin(closed_in_browser.organisation, hr, actor=None)
+    log_in(page, live_server.url, hr)
+    page.goto(f"{live_server.url}/organisationer/fjordby/runder/{closed_in_browser.pk}/")
+    page.get_by_role("link", name="Se opfølgningen pr. leder").click()
+    table = page.get_by_role("table", name="Ledernes opfølgning")
+    row = table.get_by_role("row", name="Cecilie Ærø")
+    expect(row).to_contain_text("Holdt")
+    expect(row).to_contain_text("Ikke lavet endnu")
+    assert_accessible(page)
+    table.get_by_role("link", name="Leder", exact=True).click()
+    expect(table.locator("th[aria-sort=ascending]")).to_have_text("Leder")
+    page.get_by_role("button", name="Send påmindelse til 4 ledere").click()
+    expect(page.get_by_text("Påmindelsen er sendt til 4 ledere.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Follow-up")
+    assert_accessible(page)

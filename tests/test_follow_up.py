@@ -249,3 +249,21 @@ def test_the_reminder_goes_to_the_leaders_who_lack_a_step_naming_what_is_missing
     entry = AuditEntry.objects.filter(event="follow_up.remind").get()
     assert entry.fields["sent"] == 3
     assert FollowUp.objects.exclude(reminded_at=None).count() == 3
+
+
+def test_the_list_narrows_to_the_leaders_who_lack_a_step_and_keeps_it_when_sorting(
+    client, reported
+):
+    done = cecilie(reported)
+    services.set_focus(done, [KEYS[0]], [], actor=None)
+    record_follow_up(
+        done, Role.OWNER, superior_talk_on=TODAY, dialogue_meeting_on=TODAY, actor=None
+    )
+    log_in(client, "hr@fjordby.example", admin_of=reported.organisation)
+    html = client.get(follow_up_list(reported), {"vis": "mangler"}).content.decode()
+    table = html.split("<tbody>")[1]
+    assert "Cecilie Ærø" not in table
+    assert table.count("<tr>") == 3
+    assert 'href="?sort=leder&amp;vis=mangler"' in html
+    assert "Vis alle ledere" in html
+    assert "Cecilie Ærø" in client.get(follow_up_list(reported)).content.decode()

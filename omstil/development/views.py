@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -129,8 +129,9 @@ def follow_up_record(request: HttpRequest, round_id: int, employee_id: str) -> H
     return render(request, "development/dialogue.html", context, status=400)
 
 
-def _sort_links(current: str) -> list[dict[str, str]]:
-    """The follow-up list's sortable columns: each header's link and its aria-sort."""
+def _sort_links(current: str, only_missing: bool) -> list[dict[str, str]]:
+    """The follow-up list's sortable columns: each header's link (keeping the filter) and its
+    aria-sort."""
     column = current.lstrip("-")
     descending = current.startswith("-")
     links = []
@@ -145,7 +146,12 @@ def _sort_links(current: str) -> list[dict[str, str]]:
         links.append(
             {
                 "label": label,
-                "sort": f"-{key}" if active and not descending else key,
+                "query": urlencode(
+                    {
+                        "sort": f"-{key}" if active and not descending else key,
+                        **({"vis": "mangler"} if only_missing else {}),
+                    }
+                ),
                 "aria": ("descending" if descending else "ascending") if active else "none",
             }
         )
@@ -161,6 +167,8 @@ def follow_up_list(request: HttpRequest, slug: str, round_id: int) -> HttpRespon
         sort = "enhed"
     shown = hr_sees_follow_up(round_)
     rows = statuses(round_, sort) if shown else []
+    only_missing = request.GET.get("vis") == "mangler"
+    listed = [row for row in rows if row.missing] if only_missing else rows
     if shown:
         audit(
             "follow_up.view",
@@ -176,7 +184,10 @@ def follow_up_list(request: HttpRequest, slug: str, round_id: int) -> HttpRespon
             "round": round_,
             "shown": shown,
             "rows": rows,
-            "columns": _sort_links(sort),
+            "listed": listed,
+            "only_missing": only_missing,
+            "sort": sort,
+            "columns": _sort_links(sort, only_missing),
             "missing": sum(1 for row in rows if row.missing),
             "done": {
                 "talk": sum(1 for row in rows if row.superior_talk_on),

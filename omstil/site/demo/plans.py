@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from omstil.accounts.services import set_up_user
 from omstil.development import services
-from omstil.development.models import Action, PlanComment
+from omstil.development.models import Action, FollowUp, PlanComment
 from omstil.organisations.models import Organisation
 from omstil.reports.figures import compute, leader_key
 from omstil.rounds.models import EvaluatedLeader, Round
@@ -78,6 +78,20 @@ def demo_plans(organisation: Organisation, password: str) -> str | None:
             author=superior,
             author_name=superior.name or superior.email,
             text="Godt og konkret. Lad os følge op på kurset til næste samtale.",
+        )
+    # The follow-up: both steps after the earlier round, the talk with the superior after this.
+    for evaluated, steps in ((before, (7, 14)), (leader, (7,))):
+        if evaluated is None or evaluated.round.closed_at is None:
+            continue
+        closed = timezone.localdate(evaluated.round.closed_at)
+        days = [min(today, closed + timedelta(days=step)) for step in steps]
+        FollowUp.objects.update_or_create(
+            leader=evaluated,
+            defaults={
+                "round": evaluated.round,
+                "superior_talk_on": days[0],
+                "dialogue_meeting_on": days[1] if len(days) > 1 else None,
+            },
         )
     if not services.plan_for(leader):
         services.set_focus(leader, items[2:3], [], actor=user)

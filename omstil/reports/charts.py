@@ -45,7 +45,7 @@ def _markup(markup: str) -> SafeString:
 
 
 def _id(*parts: str) -> str:
-    return "chart-" + "-".join(re.sub(r"[^A-Za-z0-9_-]+", "-", part) for part in parts)
+    return "chart-" + "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", part) for part in parts)
 
 
 def _one(value: float | None) -> str:

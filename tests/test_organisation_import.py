@@ -233,7 +233,7 @@ def test_an_unknown_column_is_a_warning(db):
     assert (1, "cpr") in [(w.row, w.column) for w in plan.warnings]
 
 
-def test_a_person_in_a_unit_without_a_leader_gets_a_warning_and_no_nearest_leader(db):
+def test_a_person_in_a_unit_without_a_leader_gets_the_leader_above_and_a_warning(db):
     rows = [
         *PEOPLE,
         [
@@ -249,9 +249,71 @@ def test_a_person_in_a_unit_without_a_leader_gets_a_warning_and_no_nearest_leade
     ]
     plan = import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
     messages = [warning.message for warning in plan.warnings]
-    assert "Enheden “Fjordby Kommune / Kultur” har ingen leder." in messages
-    assert "Karen Alene har ingen nærmeste leder." in messages
-    assert nearest_leaders()["10"] == ""
+    # The nearest unit above with a leader is the top unit: Anne (1) leads it (CONTRACT.md).
+    assert (
+        "Enheden “Fjordby Kommune / Kultur” har ingen leder, så dens 1 medarbejder får lederen "
+        "af “Fjordby Kommune”, Anne Direktør, som nærmeste leder og svarer om vedkommende. Er "
+        "det forkert, så angiv den rigtige leder i kolonnen refererer_til."
+    ) in messages
+    assert not any("ingen nærmeste leder" in message for message in messages)
+    assert nearest_leaders()["10"] == "1"
+
+
+def test_an_inherited_reporting_line_is_shown_on_the_unit_and_organisation_pages(
+    client, db, django_user_model
+):
+    from django.urls import reverse
+
+    from omstil.accounts.services import set_up_user
+    from omstil.organisations.services import add_admin
+    from tests.conftest import PASSWORD
+
+    rows = [
+        *PEOPLE,
+        [
+            "10",
+            "Karen Alene",
+            "karen@fjordby.example",
+            "Fjordby Kommune / Kultur",
+            "nej",
+            "",
+            "",
+            "",
+        ],
+    ]
+    import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
+    organisation = Organisation.objects.get(slug="fjordby")
+    hr = set_up_user("hr@fjordby.example", PASSWORD)
+    add_admin(organisation, hr, actor=None)
+    client.force_login(hr)
+    unit = organisation.units.get(path="Fjordby Kommune / Kultur")
+    page = client.get(reverse("organisations:unit", args=["fjordby", unit.pk])).content.decode()
+    assert "får lederen af “Fjordby Kommune”, Anne Direktør, som nærmeste leder" in page
+    row = page.split("Karen Alene")[1].split("</tr>")[0]
+    assert "Anne Direktør" in row
+    overview = client.get(reverse("organisations:detail", args=["fjordby"])).content.decode()
+    assert "Anne Direktør, som nærmeste leder" in overview
+
+
+def test_refererer_til_fixes_an_inherited_line_and_the_warning_goes(db):
+    rows = [
+        *PEOPLE,
+        [
+            "10",
+            "Karen Alene",
+            "karen@fjordby.example",
+            "Fjordby Kommune / Kultur",
+            "nej",
+            "2",
+            "",
+            "",
+        ],
+    ]
+    plan = import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
+    assert nearest_leaders()["10"] == "2"
+    assert not any(
+        "Kultur" in warning.message for warning in plan.warnings if "får" in warning.message
+    )
 
 
 def test_a_dry_run_writes_nothing(db):
@@ -318,3 +380,30 @@ def test_a_stray_quotation_mark_is_reported_with_its_row(db):
     data = csv_file().replace(b"Frida Holm", b'"Frida" Holm"')
     problems = rejected(data)
     assert [(row, column) for row, column, _ in problems] == [(7, None)]
+
+
+def test_the_migration_gives_stored_people_in_a_unit_without_a_leader_the_leader_above(db):
+    import importlib
+
+    from django.apps import apps
+
+    rows = [
+        *PEOPLE,
+        [
+            "10",
+            "Karen Alene",
+            "karen@fjordby.example",
+            "Fjordby Kommune / Kultur",
+            "nej",
+            "",
+            "",
+            "",
+        ],
+    ]
+    import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
+    # As the first wave stored her: no nearest leader.
+    Person.objects.filter(employee_id="10").update(nearest_leader_employee_id="")
+    before = nearest_leaders()
+    migration = importlib.import_module("omstil.organisations.migrations.0005_nearest_leader_above")
+    migration.inherit(apps, None)
+    assert nearest_leaders() == {**before, "10": "1"}

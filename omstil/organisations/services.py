@@ -26,7 +26,12 @@ from omstil.organisations.models import (
     Person,
     Unit,
 )
-from omstil.organisations.structure import Structure, derive, parent_path
+from omstil.organisations.structure import (
+    Structure,
+    derive,
+    inherited_leader_text,
+    parent_path,
+)
 
 BATCH = 2000
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -652,6 +657,20 @@ def cancel_import(pending: PendingImport, *, actor: User) -> None:
     pending.delete()
 
 
+def inherited_leader(
+    unit: Unit, units: dict[int, Unit], people: dict[str, Person]
+) -> Person | None:
+    """For a unit without a leader: the leader of the nearest unit above that has one, whom
+    its people get as nearest leader (structure.py)."""
+    current = units.get(unit.parent_id) if unit.parent_id else None
+    while current is not None:
+        leader = people.get(current.leader_employee_id)
+        if leader is not None:
+            return leader
+        current = units.get(current.parent_id) if current.parent_id else None
+    return None
+
+
 @dataclass(frozen=True)
 class UnitNode:
     """A unit in the tree page: its leader, head count, warnings and children."""
@@ -688,11 +707,29 @@ def organisation_overview(organisation: Organisation) -> Overview:
     nodes: dict[int, UnitNode] = {}
     roots: list[UnitNode] = []
     all_warnings: list[str] = []
+    by_pk = {unit.pk: unit for unit in units}
     for unit in units:
         leader = by_id.get(unit.leader_employee_id)
         warnings: list[str] = []
         if leader is None and head_count.get(unit.pk):
-            warnings.append(_("Enheden har ingen leder."))
+            above = inherited_leader(unit, by_pk, by_id)
+            inheriting = [
+                person
+                for person in people
+                if person.unit_id == unit.pk
+                and not person.is_leader
+                and not person.reports_to_employee_id
+                and above is not None
+                and person.nearest_leader_employee_id == above.employee_id
+            ]
+            if above is not None and inheriting:
+                warnings.append(
+                    inherited_leader_text(
+                        unit.path, len(inheriting), above.name, by_pk[above.unit_id].path
+                    )
+                )
+            else:
+                warnings.append(_("Enheden har ingen leder."))
         elif leader is not None and employees.get(leader.employee_id, 0) < (
             organisation.min_group_size
         ):

@@ -1,8 +1,9 @@
 """Derive the reporting lines of a whole organisation from its people and its unit tree.
 
 A person's nearest leader (nærmeste leder) is the person named in `refererer_til` if any;
-otherwise the leader of their own unit; for the leader of a unit, the leader of the nearest unit
-above that has one. Pure functions, no database.
+otherwise the leader of their own unit; for the leader of a unit, and for anyone in a unit
+without a leader, the leader of the nearest unit above that has one (CONTRACT.md). Such inherited
+lines are warned about, so HR can correct them with `refererer_til`. Pure functions, no database.
 """
 
 from collections import Counter
@@ -111,14 +112,31 @@ def derive(
 def _nearest_leader(person: PersonRow, unit_leader: dict[str, str]) -> str | None:
     if person.reports_to:
         return person.reports_to
-    if not person.is_leader:
-        return unit_leader.get(person.unit_path)
-    path = parent_path(person.unit_path)
+    return leader_above(
+        person.unit_path if not person.is_leader else parent_path(person.unit_path), unit_leader
+    )
+
+
+def leader_above(path: str | None, unit_leader: dict[str, str]) -> str | None:
+    """The leader of `path` or, if it has none, of the nearest unit above that has one."""
     while path is not None:
         if path in unit_leader:
             return unit_leader[path]
         path = parent_path(path)
     return None
+
+
+def inherited_leader_text(unit: str, count: int, leader_name: str, leader_unit: str) -> str:
+    """The warning for a unit without a leader whose people answer about a leader above."""
+    return ngettext(
+        "Enheden “%(unit)s” har ingen leder, så dens %(count)s medarbejder får lederen af "
+        "“%(above)s”, %(leader)s, som nærmeste leder og svarer om vedkommende. Er det forkert, "
+        "så angiv den rigtige leder i kolonnen refererer_til.",
+        "Enheden “%(unit)s” har ingen leder, så dens %(count)s medarbejdere får lederen af "
+        "“%(above)s”, %(leader)s, som nærmeste leder og svarer om vedkommende. Er det forkert, "
+        "så angiv den rigtige leder i kolonnen refererer_til.",
+        count,
+    ) % {"unit": unit, "count": count, "above": leader_unit, "leader": leader_name}
 
 
 def _find_cycles(
@@ -156,12 +174,21 @@ def _find_cycles(
 def _warn(people: Sequence[PersonRow], result: Structure, min_group_size: int) -> None:
     employees = Counter(leader for leader in result.nearest_leader.values() if leader is not None)
     leaders = {person.employee_id: person for person in people if person.is_leader}
-    staffed = {person.unit_path for person in people}
+    staffed = Counter(
+        person.unit_path for person in people if not person.is_leader and not person.reports_to
+    )
+    unit_of = {leader_id: path for path, leader_id in result.unit_leader.items()}
     for path in result.units:
-        if path not in result.unit_leader and path in staffed:
-            result.warnings.append(
-                Problem(None, None, _("Enheden “%(unit)s” har ingen leder.") % {"unit": path})
+        if path in result.unit_leader or not any(person.unit_path == path for person in people):
+            continue
+        above = leader_above(parent_path(path), result.unit_leader)
+        if above is not None and staffed[path]:
+            message = inherited_leader_text(
+                path, staffed[path], leaders[above].name, unit_of[above]
             )
+        else:
+            message = _("Enheden “%(unit)s” har ingen leder.") % {"unit": path}
+        result.warnings.append(Problem(None, None, message))
     for leader_id, leader in leaders.items():
         count = employees.get(leader_id, 0)
         if count < min_group_size:

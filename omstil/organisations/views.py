@@ -24,9 +24,11 @@ from omstil.organisations.services import (
     create_organisation,
     delete_organisation,
     get_pending_import,
+    inherited_leader,
     organisation_overview,
     preview_import,
 )
+from omstil.organisations.structure import inherited_leader_text
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,10 +80,35 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
         for person in Person.objects.filter(organisation=organisation, employee_id__in=leader_ids)
     }
     rows = [(person, leaders.get(person.nearest_leader_employee_id)) for person in people]
+    warning = ""
+    if not unit.leader_employee_id:
+        units = {u.pk: u for u in Unit.objects.filter(organisation=organisation, active=True)}
+        above_ids = {u.leader_employee_id for u in units.values() if u.leader_employee_id}
+        above = inherited_leader(
+            unit,
+            units,
+            {
+                p.employee_id: p
+                for p in Person.objects.filter(
+                    organisation=organisation, employee_id__in=above_ids, active=True
+                )
+            },
+        )
+        inheriting = [
+            person
+            for person, leader in rows
+            if above is not None and leader == above and not person.reports_to_employee_id
+        ]
+        if above is not None and inheriting:
+            warning = inherited_leader_text(
+                unit.path, len(inheriting), above.name, units[above.unit_id].path
+            )
+        else:
+            warning = _("Enheden har ingen leder.")
     return render(
         request,
         "organisations/unit.html",
-        {"organisation": organisation, "unit": unit, "rows": rows},
+        {"organisation": organisation, "unit": unit, "rows": rows, "warning": warning},
     )
 
 

@@ -228,3 +228,22 @@ def test_the_invitation_says_how_long_the_questionnaire_takes(open_round_):
     message = build_message(open_round_, invitation, reminder=False)
     assert "Det tager omkring 3 minutter." in message.body
     assert "10–15 minutter" not in message.body
+
+
+def test_every_respondent_page_names_whom_it_is_about(client, open_round_):
+    # Bo (2) is the superior of Cecilie (3): in two tabs, each page says which leader it is.
+    token = token_of(open_round_, "2", leader="3", group="superior")
+    for url in (
+        reverse("responses:start", args=[token]),
+        reverse("responses:page", args=[token, 1]),
+        reverse("responses:receipt", args=[token]),
+    ):
+        html = client.get(url).content.decode()
+        title = html.split("<title>")[1].split("</title>")[0]
+        assert "Om Cecilie Ærø" in title, url
+        assert '<p class="omstil-about">Om Cecilie Ærø' in html, url
+    own = token_of(open_round_, "3", leader="3", group="self")
+    assert (
+        "Om din egen ledelse"
+        in client.get(reverse("responses:page", args=[own, 1])).content.decode()
+    )

@@ -291,7 +291,7 @@ def test_the_competence_map_uses_the_same_scale(client, db):
     assert cells
     for css_class, written in cells:
         assert css_class == scale.heat_class(float(written.replace(",", ".")))
-    assert 'class="omstil-heat-legend"' in html
+    assert 'omstil-heat-legend"' in html
 
 
 def test_the_pdf_has_the_charts_as_text_and_inside_the_page(client, closed, cecilie):

@@ -58,13 +58,16 @@ def _signed(value: float) -> str:
 
 
 def _svg(chart_id: str, title: str, width: int, height: float, body: str, css: str) -> str:
-    """An SVG chart with its text alternative, scaled to its box (its drawing keeps its shape)."""
+    """An SVG chart with its text alternative, scaled to its box (its drawing keeps its shape).
+
+    The `<title>` comes last: `aria-labelledby` names the chart with it wherever it stands, and
+    a search of the page for a sentence finds the drawn text before the hidden title."""
     return (
         f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {number(height)}" width="{width}" '
         f'height="{number(height)}" class="omstil-chart-svg {css}" role="img" '
         f'aria-labelledby="{chart_id}-title" '
         f'font-family="{FONT["font_family"]}" font-size="{FONT["font_size"]}">'
-        f"{tag('title', text(title), id=f'{chart_id}-title')}{body}</svg>"
+        f"{body}{tag('title', text(title), id=f'{chart_id}-title')}</svg>"
     )
 
 
@@ -626,7 +629,7 @@ def rates(
         completed, invited = rate.get("completed"), rate.get("invited") or 0
         if completed is None:
             if rate.get("hidden") == "derived":
-                why = _("vises ikke, så det ikke kan regnes ud")
+                why = _("skjult: kan regnes ud")
             else:
                 why = _("færre end %(minimum)s inviteret") % {"minimum": minimum}
             parts.append(
@@ -685,4 +688,4 @@ def answer_legend() -> SafeString:
         )
         label = f"{value} ({name})" if name else str(value)
         entries.append(f"<li>{swatch} {text(label)}</li>")
-    return _markup('<ul class="omstil-chart-legend">' + "".join(entries) + "</ul>")
+    return _markup('<ul class="unstyled-list omstil-chart-legend">' + "".join(entries) + "</ul>")

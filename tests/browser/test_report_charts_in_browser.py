@@ -64,7 +64,9 @@ def test_the_leader_reads_her_charts_in_both_languages(page: Page, live_server, 
     assert_accessible(page)
 
 
-def test_a_unit_report_with_its_charts_and_coloured_heat_map(page: Page, live_server, two_rounds):
+def test_a_unit_report_with_its_charts_and_coloured_heat_map(
+    page: Page, live_server, two_rounds, tmp_path: Path
+):
     _first, later = two_rounds
     bo = set_up_user("bo@fjordby.example", PASSWORD)
     log_in(page, live_server.url, bo)
@@ -79,6 +81,8 @@ def test_a_unit_report_with_its_charts_and_coloured_heat_map(page: Page, live_se
         "td => [getComputedStyle(td).backgroundColor, getComputedStyle(td).color]"
     )
     assert colours[0] != "rgba(0, 0, 0, 0)"  # coloured by the scale, not left transparent
+    charts_fit(page, page.viewport_size["width"] if page.viewport_size else 1280)
+    page.screenshot(path=str(tmp_path / "enhed.png"), full_page=True)
     assert_accessible(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report for Fjordby Kommune / Social")

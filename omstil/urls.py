@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisationer/", include("omstil.rounds.urls")),
     path("organisationer/", include("omstil.programmes.urls")),
     path("mine-evalueringer/", rounds_views.my_rounds, name="my_rounds"),
+    path("mine-evalueringer/<id:round_id>/tjek/", rounds_views.list_check, name="list_check"),
     path("selvvurdering/", include("omstil.selfassessment.urls")),
     path("svar/", include("omstil.responses.urls")),
     path("rapporter/", include("omstil.reports.urls")),

@@ -36,7 +36,8 @@ from omstil.reports import ready
 from omstil.reports.models import ReportArchive
 from omstil.reports.tasks import build_leader_archive, request_leader_archive
 from omstil.responses.closing import close_round
-from omstil.rounds.models import EvaluatedLeader, Reminder, Round
+from omstil.rounds import listcheck
+from omstil.rounds.models import EvaluatedLeader, ListCorrection, Reminder, Round
 from omstil.rounds.services import DEFAULT_VISIBILITY, open_round
 from omstil.selfassessment import services as selfassessment
 from omstil.selfassessment.models import SelfAssessment
@@ -212,6 +213,9 @@ def build_world() -> World:
     assert archive.status == ReportArchive.Status.DONE
 
     draft = draft_round(organisation, name="Kladde", opens_on=today + timedelta(days=2))
+    # The leaders may check whom the draft will ask about them (rounds.listcheck).
+    listcheck.start_list_check(draft, today + timedelta(days=1), actor=None)
+    draft.refresh_from_db()
 
     mapping = mapping_helpers.mapping_round(organisation)
     open_round(mapping)
@@ -370,6 +374,17 @@ TARGETS: dict[str, Target] = {
     ),
     "round-invitations-view": Target(lambda w: [SLUG, w.draft.pk]),
     "round-preview-view": Target(lambda w: [SLUG, w.draft.pk]),
+    "list-check-start": Target(
+        lambda w: [SLUG, w.draft.pk],
+        lambda w: {"until": (timezone.localdate() + timedelta(days=9)).isoformat()},
+        lambda w: Round.objects.get(pk=w.draft.pk).list_check_until,
+    ),
+    "list-check-view": Target(lambda w: [w.draft.pk]),
+    "list-check-report": Target(
+        lambda w: [w.draft.pk],
+        lambda w: {"text": "Frida Holm mangler"},
+        lambda w: ListCorrection.objects.filter(round=w.draft).count(),
+    ),
     "round-remind-view": Target(lambda w: [SLUG, w.closed.pk]),
     "round-remind": Target(
         lambda w: [SLUG, w.closed.pk],

@@ -25,7 +25,7 @@ from omstil.core.tasks import send_email
 from omstil.development.access import Role
 from omstil.development.models import DevelopmentPlan, FollowUp
 from omstil.organisations.accounts import superiors_of
-from omstil.reports.ready import mail_account, mail_language, mail_link
+from omstil.organisations.signin import mail_account, mail_language, mail_link
 from omstil.rounds.models import EvaluatedLeader, Round
 
 

@@ -129,3 +129,25 @@ def user_of_link(uid: str, token: str) -> User | None:
     if not any(may_sign_in(person) for person in user.people.filter(active=True)):
         return None
     return user
+
+
+def mail_link(user: User, has_sso: bool, path: str) -> str:
+    """A link to `path` in an e-mail Omstil sends on its own (report ready, follow-up, list
+    check): through the organisation's own login where it has one, else a sign-in link of the
+    longer-lived kind."""
+    if has_sso:
+        return settings.BASE_URL + reverse("accounts:login") + "?" + urlencode({"next": path})
+    return link_for(user, report_ready=True, next_path=path)
+
+
+def mail_language(person: Person) -> str:
+    """The language of e-mails to `person`: theirs from the HR file, Danish otherwise."""
+    return person.language if person.language in ("da", "en") else "da"
+
+
+def mail_account(person: Person, superiors: set[str]) -> User | None:
+    """The open account a person signs in with, if the HR file lets them sign in."""
+    if not may_sign_in(person, superiors):
+        return None
+    user = person.user or account_for(person)
+    return user if user is not None and user.is_active else None

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.tasks import send_email
-from omstil.organisations.accounts import account_for, may_sign_in, superiors_of
+from omstil.organisations.accounts import superiors_of
 from omstil.organisations.models import Person
-from omstil.organisations.signin import link_for
+from omstil.organisations.signin import mail_account, mail_language, mail_link
 from omstil.rounds.models import EvaluatedLeader, Participation, Round
 
 # The round page reads when it was last sent from the audit log (core.audit.last_entry).
@@ -40,17 +40,6 @@ def may_send(round_: Round) -> bool:
         and not round_.is_mapping
         and bool(round_.visibility.get("leader", True))
     )
-
-
-def mail_link(user: User, has_sso: bool, path: str) -> str:
-    """A link to `path` in an e-mail: through the organisation's own login, or signing in."""
-    if has_sso:
-        return settings.BASE_URL + reverse("accounts:login") + "?next=" + path
-    return link_for(user, report_ready=True, next_path=path)
-
-
-def mail_language(person: Person) -> str:
-    return person.language if person.language in ("da", "en") else "da"
 
 
 def _few_answered(round_: Round) -> set[int]:
@@ -68,14 +57,6 @@ def _few_answered(round_: Round) -> set[int]:
         for leader_id in round_.leaders.values_list("pk", flat=True)
         if answered.get(leader_id, 0) < round_.min_group_size
     }
-
-
-def mail_account(person: Person, superiors: set[str]) -> User | None:
-    """The open account a person signs in with, if the HR file lets them sign in."""
-    if not may_sign_in(person, superiors):
-        return None
-    user = person.user or account_for(person)
-    return user if user is not None and user.is_active else None
 
 
 def _queue(user: User, subject: str, text: str) -> None:

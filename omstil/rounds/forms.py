@@ -231,3 +231,21 @@ def initial_from(round_: Round) -> dict[str, Any]:
         "local_da": "\n".join(statement.text.get("da", "") for statement in statements),
         "local_en": "\n".join(statement.text.get("en", "") for statement in statements),
     }
+
+
+class ListCheckForm(forms.Form):
+    until = forms.DateField(
+        label=_("Lederne kan tjekke deres lister til og med"),
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Hvad er forkert?"),
+        help_text=_(
+            "Fx hvem der mangler, eller hvem der er flyttet til en anden enhed eller er stoppet."
+        ),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 3}),
+    )

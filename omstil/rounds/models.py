@@ -55,6 +55,9 @@ class Round(models.Model):
         _("ledelsesniveau"), max_length=20, choices=LeaderLevel.choices, default=LeaderLevel.ALL
     )
     exclude_leaders_since = models.DateField(null=True, blank=True)
+    # Before opening, HR can let the leaders check whom the round will ask about them, until
+    # this day (`rounds.listcheck`); None: no check asked for.
+    list_check_until = models.DateField(null=True, blank=True)
     reminder_dates = models.JSONField(default=list)
     reminders_requested = models.PositiveSmallIntegerField(default=0)
     planned_reminders_sent = models.PositiveSmallIntegerField(default=0)
@@ -109,6 +112,29 @@ class Round(models.Model):
 def minutes_for(statements: int) -> int:
     """A minute for the introduction, then about three statements a minute, rounded up."""
     return 1 + -(-statements // 3)
+
+
+class ListCorrection(models.Model):
+    """A leader's report that the list of whom a draft round will ask about them is wrong.
+
+    HR fixes the HR data (a new import) and marks it resolved; the round opens on the corrected
+    organisation. Only the leader's own words: which employees the list held is not kept."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="list_corrections")
+    leader_employee_id = models.CharField(max_length=64)
+    leader_name = models.CharField(max_length=200)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.leader_name}"
 
 
 class Reminder(models.Model):

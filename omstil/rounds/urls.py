@@ -20,6 +20,16 @@ urlpatterns = [
     path("<slug:slug>/runder/<id:round_id>/e-mails/", views.round_preview, name="preview"),
     path("<slug:slug>/runder/<id:round_id>/paamindelse/", views.round_remind, name="remind"),
     path(
+        "<slug:slug>/runder/<id:round_id>/tjek-lister/",
+        views.list_check_start,
+        name="list_check_start",
+    ),
+    path(
+        "<slug:slug>/runder/<id:round_id>/tjek-lister/<id:correction_id>/loest/",
+        views.list_check_resolve,
+        name="list_check_resolve",
+    ),
+    path(
         "<slug:slug>/runder/<id:round_id>/<slug:action>/",
         views.round_action,
         name="action",

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omstil.accounts.access import acting_user
@@ -16,9 +17,15 @@ from omstil.development.services import plan_counts
 from omstil.organisations.access import get_administered_organisation
 from omstil.organisations.models import Organisation
 from omstil.responses.closing import close_round
-from omstil.rounds import services
+from omstil.rounds import listcheck, services
 from omstil.rounds.access import get_round_for_admin
-from omstil.rounds.forms import RATER_CHOICES, RoundForm, initial_from
+from omstil.rounds.forms import (
+    RATER_CHOICES,
+    CorrectionForm,
+    ListCheckForm,
+    RoundForm,
+    initial_from,
+)
 from omstil.rounds.mail import sample_messages
 from omstil.rounds.models import COMPETENCE_GROUP, Round
 from omstil.rounds.participation import round_overview, rounds_about_leader
@@ -33,8 +40,11 @@ from omstil.rounds.reminders import (
 @login_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
     """A leader's own rounds and how many have answered about them, as counts."""
-    rows = rounds_about_leader(acting_user(request))
-    return render(request, "rounds/mine.html", {"rows": rows})
+    user = acting_user(request)
+    rows = rounds_about_leader(user)
+    return render(
+        request, "rounds/mine.html", {"rows": rows, "own_lists": listcheck.own_lists(user)}
+    )
 
 
 @login_required
@@ -131,6 +141,14 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
             "sent_reminders": sent_reminders(
                 round_, counts_shown=taken_part["total"]["completed"] is not None
             ),
+            "list_check_open": listcheck.is_open(round_),
+            "list_check_form": ListCheckForm(
+                initial={
+                    "until": round_.list_check_until
+                    or max(timezone.localdate(), round_.opens_on - timedelta(days=1))
+                }
+            ),
+            "list_corrections": list(round_.list_corrections.all()),
         },
     )
 
@@ -321,4 +339,68 @@ def round_preview(request: HttpRequest, slug: str, round_id: int) -> HttpRespons
                 for code, name in (("da", "Dansk"), ("en", "English"))
             ],
         },
+    )
+
+
+@require_POST
+@login_required
+def list_check_start(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """HR lets the leaders check whom the draft will ask about them, until a day."""
+    _organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    form = ListCheckForm(request.POST)
+    try:
+        sent = listcheck.start_list_check(
+            round_,
+            form.cleaned_data["until"] if form.is_valid() else None,
+            actor=acting_user(request),
+        )
+    except services.RoundInvalid as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Lederne kan nu tjekke deres lister. %(count)s leder har fået en e-mail.",
+                "Lederne kan nu tjekke deres lister. %(count)s ledere har fået en e-mail.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect("rounds:detail", slug=slug, round_id=round_id)
+
+
+@require_POST
+@login_required
+def list_check_resolve(
+    request: HttpRequest, slug: str, round_id: int, correction_id: int
+) -> HttpResponse:
+    """HR marks a leader's report about their list as dealt with."""
+    _organisation, round_ = get_round_for_admin(request.user, slug, round_id)
+    listcheck.resolve_correction(round_, correction_id, actor=acting_user(request))
+    messages.success(request, _("Rettelsen er markeret som løst."))
+    return redirect("rounds:detail", slug=slug, round_id=round_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def list_check(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A leader sees whom the draft round will ask about them and reports an error."""
+    user = acting_user(request)
+    own = listcheck.get_own_list(user, round_id)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listcheck.report_correction(own, form.cleaned_data["text"], actor=user)
+        except services.RoundInvalid as exc:
+            for error in exc.errors:
+                form.add_error("text", error)
+        else:
+            messages.success(request, _("Tak. HR har fået din besked og retter listen."))
+            return redirect("list_check", round_id=round_id)
+    return render(
+        request,
+        "rounds/list_check.html",
+        {"own": own, "form": form},
+        status=400 if form.errors else 200,
     )

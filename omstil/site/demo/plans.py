@@ -84,13 +84,13 @@ def demo_plans(organisation: Organisation, password: str) -> str | None:
         if evaluated is None or evaluated.round.closed_at is None:
             continue
         closed = timezone.localdate(evaluated.round.closed_at)
-        days = [min(today, closed + timedelta(days=step)) for step in steps]
+        held = [min(today, closed + timedelta(days=step)) for step in steps]
         FollowUp.objects.update_or_create(
             leader=evaluated,
             defaults={
                 "round": evaluated.round,
-                "superior_talk_on": days[0],
-                "dialogue_meeting_on": days[1] if len(days) > 1 else None,
+                "superior_talk_on": held[0],
+                "dialogue_meeting_on": held[1] if len(held) > 1 else None,
             },
         )
     if not services.plan_for(leader):

@@ -199,6 +199,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
+# "2. dec. 2026" in Danish, "2 Dec 2026" in English, wherever a date is shown (core/formats).
+FORMAT_MODULE_PATH = ["omstil.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -578,10 +578,10 @@ def test_a_module_must_lie_in_the_period_and_the_period_must_keep_its_modules(fj
     programme = create_programme(fjordby, setup())
     assert refused(
         add_module, programme, ModuleSetup("Modul 1", date(2026, 2, 1), "", ["ledelse"])
-    ) == ["Modulets dato skal ligge i forløbets periode, 1. september 2025–31. januar 2026."]
+    ) == ["Modulets dato skal ligge i forløbets periode, 1. sept. 2025–31. jan. 2026."]
     add_module(programme, ModuleSetup("Modul 1", date(2025, 12, 1), "Indhold", ["ledelse"]))
     assert refused(update_programme, programme, setup(ends_on=date(2025, 11, 30))) == [
-        "Modulet “Modul 1” (1. december 2025) ligger uden for den nye periode."
+        "Modulet “Modul 1” (1. dec. 2025) ligger uden for den nye periode."
     ]
     programme.refresh_from_db()
     assert programme.ends_on == date(2026, 1, 31)

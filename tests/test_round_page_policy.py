@@ -355,7 +355,7 @@ def test_sending_records_the_reminder_and_the_emails_arrive(
 
     page = section(detail(hr_client, round_), "Påmindelser sendt")
     with translation.override("da"):
-        when = date_format(timezone.localtime(reminder.requested_at), "j. F Y H:i")
+        when = date_format(timezone.localtime(reminder.requested_at), "DATETIME_FORMAT")
     assert re.search(r"[a-zæøå]+", when)  # a Danish month name
     assert when in page
     assert "Sendt af Hanne HR" in page

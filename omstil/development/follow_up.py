@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +64,7 @@ def _check_day(day: date | None, round_: Round, label: str) -> list[str]:
     if closed is not None and day < closed:
         return [
             _("%(step)s kan ikke ligge før rapporten var klar (%(day)s).")
-            % {"step": label, "day": closed.strftime("%d.%m.%Y")}
+            % {"step": label, "day": date_format(closed)}
         ]
     return []
 

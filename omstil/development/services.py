@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -316,7 +317,7 @@ def _reminder(action: Action, person: Person) -> tuple[str, str, str]:
             + reverse("development:plan", args=[leader.round_id, leader.employee_id]),
         }
         subject = _("Frist for en handling i din udviklingsplan: %(deadline)s") % {
-            "deadline": action.deadline.isoformat()
+            "deadline": date_format(action.deadline)
         }
         text = render_to_string("development/email/reminder.txt", context)
         html = render_to_string("development/email/reminder.html", context)

@@ -84,7 +84,7 @@ def _deadlines(user: User) -> list[News]:
     news = []
     for action in actions:
         leader = action.plan.leader
-        when = date_format(action.deadline, "j. F Y")
+        when = date_format(action.deadline)
         text = (
             _("Fristen for “%(action)s” var %(date)s.")
             if action.deadline < today

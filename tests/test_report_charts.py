@@ -351,3 +351,58 @@ def test_the_workbook_has_native_charts_over_its_numbers(client, closed, cecilie
     assert values[KEYS[0]][2:10] == [5, 3.6, first["margin"], 0, 1, 1, 2, 1]
     assert values[KEYS[3]][3] is None  # hidden: an empty cell the charts skip
     assert values[KEYS[3]][12] == HIDDEN
+
+
+@pytest.fixture
+def third(later):
+    """A third closed round a day after `later`: the leader's trend has three rounds."""
+    from datetime import timedelta
+
+    from omstil.responses.closing import close_round
+    from omstil.rounds.services import open_round
+    from tests.report_fixtures import answer
+    from tests.rounds_helpers import draft_round
+
+    round_ = draft_round(later.organisation, opens_on=later.opens_on + timedelta(days=1))
+    open_round(round_)
+    round_.refresh_from_db()
+    for employee_id in ("4", "5", "6", "20", "21"):
+        answer(round_, employee_id, "3", "employee", ["4", "4", "4", "4", "4"])
+    close_round(round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def test_the_trend_follows_the_leader_round_by_round_from_the_same_figures(
+    client, closed, later, third, cecilie
+):
+    report = leader_context(third, "3", "da", cecilie)["report"]
+    first = report["items"][0]["groups"]["employee"]
+    # The first statement: 3.6 (round 1), 5.0 (round 2), 4.0 (now), each the shown figure.
+    assert [point["round"] for point in first["trend"]] == [closed.pk, later.pk, third.pk]
+    assert [point["mean"] for point in first["trend"]] == [3.6, 5.0, 4.0]
+    drawn = svgs(leader_page(client, cecilie, third).content.decode())
+    trend = drawn["chart-trend"]
+    dots = [
+        float(c.get("data-mean", "nan")) for c in trend.iter(f"{SVG}circle") if c.get("data-mean")
+    ]
+    expected = [
+        point["mean"]
+        for item in report["items"]
+        for point in item["groups"]["employee"]["trend"]
+        if point["mean"] is not None
+    ]
+    assert dots == expected
+    assert "3,6 → 5,0 → 4,0 (-1,0)" in texts(trend)
+    assert "runde for runde" in title_of(trend)
+
+
+def test_the_trend_stops_at_a_round_the_viewer_could_not_see(client, closed, later, third):
+    from omstil.rounds.models import Round
+
+    Round.objects.filter(pk=later.pk).update(visibility={"leader": False})
+    cecilie = set_up_user("cecilie@fjordby.example", PASSWORD, name="Cecilie Ærø")
+    report = leader_context(third, "3", "da", cecilie)["report"]
+    # The middle round's report was not hers to see: no trend, no change through it.
+    assert report["previous_round"] is None
+    assert "trend" not in report["items"][0]["groups"]["employee"]

@@ -491,7 +491,8 @@ def _gap_row(item: Mapping[str, Any], centre: float, x: Any, rows: list[str]) ->
     return _("%(gap)s, %(kind)s") % {"gap": label, "kind": kind}
 
 
-# 4. The change since the previous round: the employees' mean then and now, per statement.
+# 4. The trend: each statement's employee mean round by round (the leader report carries up to
+# `services.TREND_ROUNDS` earlier rounds; a unit report, the previous one through its change).
 
 
 def _trend_x(value: float) -> float:
@@ -501,14 +502,25 @@ def _trend_x(value: float) -> float:
 TREND_START, TREND_END = 16, 220
 
 
+def _points(employee: Mapping[str, Any]) -> list[float | None]:
+    """The employee means to draw, oldest first: the report's trend where it has one, else the
+    previous round's mean worked back from the change the report gives."""
+    trend = employee.get("trend")
+    if trend and len(trend) >= 2:
+        return [None if point["mean"] is None else float(point["mean"]) for point in trend]
+    change, mean = employee.get("change"), employee.get("mean")
+    if change is None or mean is None:
+        return [None, None if mean is None else float(mean)]
+    return [round(float(mean) - float(change), 2), float(mean)]
+
+
 def trend(items: Iterable[Mapping[str, Any]], chart: str = "trend") -> SafeString:
-    """Each statement's employee mean in the previous round and in this one, where the report
-    gives the change (both figures shown, and the viewer could see the earlier one)."""
+    """Each statement's employee mean in the earlier rounds and in this one, where the report
+    gives them (both figures shown, and the viewer could see the earlier reports)."""
     rows, said = [], []
     y = 24.0
     drawn = False
-    listed = list(items)
-    for item in listed:
+    for item in items:
         employee = (item.get("groups") or {}).get("employee")
         if employee is None or "change" not in employee:
             continue
@@ -517,9 +529,10 @@ def trend(items: Iterable[Mapping[str, Any]], chart: str = "trend") -> SafeStrin
             y += LINE
             rows.append(tag("text", text(line), x=0, y=y - 3, fill=DARK_TEXT))
         centre = y + 11
-        if employee.get("change") is not None and employee.get("mean") is not None:
+        points = _points(employee)
+        if sum(point is not None for point in points) >= 2:
             rows.extend(_grid([_trend_x(v) for v in range(1, 6)], centre))
-        said.append(f"“{item.get('text', '')}”: {_trend_row(employee, centre, rows)}")
+        said.append(f"“{item.get('text', '')}”: {_trend_row(points, centre, rows)}")
         y += 24
     if not drawn:
         return _markup("")
@@ -528,7 +541,7 @@ def trend(items: Iterable[Mapping[str, Any]], chart: str = "trend") -> SafeStrin
     x = _trend_x
     parts = [
         tag("circle", cx=6, cy=8, r=4.5, fill="#ffffff", stroke=DARK_TEXT, stroke_width=2),
-        tag("text", text(_("Forrige runde")), x=16, y=12, fill=DARK_TEXT),
+        tag("text", text(_("Tidligere runder")), x=16, y=12, fill=DARK_TEXT),
         tag(
             "circle",
             cx=156,
@@ -545,55 +558,49 @@ def trend(items: Iterable[Mapping[str, Any]], chart: str = "trend") -> SafeStrin
             tag("text", text(str(v)), x=x(v), y=bottom + 14, text_anchor="middle", fill=DARK_TEXT)
         )
     title = _(
-        "Medarbejdernes gennemsnit pr. udsagn på skalaen fra 1 til 5 i forrige runde og i denne: "
-        "%(rows)s."
+        "Medarbejdernes gennemsnit pr. udsagn på skalaen fra 1 til 5, runde for runde: %(rows)s."
     ) % {"rows": "; ".join(said)}
     return _markup(
         _svg(_id(chart), title, GAP_WIDTH, bottom + 20, "".join(parts + rows), "omstil-chart-trend")
     )
 
 
-def _trend_row(employee: Mapping[str, Any], centre: float, rows: list[str]) -> str:
-    change, mean = employee.get("change"), employee.get("mean")
-    if change is None or mean is None:
+def _trend_row(points: list[float | None], centre: float, rows: list[str]) -> str:
+    shown = [point for point in points if point is not None]
+    if len(shown) < 2 or points[-1] is None:
         why = _("kan ikke vises for begge runder")
         rows.append(tag("text", text(why), x=0, y=centre + 4, fill=MUTED, font_style="italic"))
         return why
-    before = round(mean - change, 2)
     x = _trend_x
-
-    rows.append(
-        tag("line", x1=x(before), x2=x(mean), y1=centre, y2=centre, stroke=MUTED, stroke_width=2)
-    )
     rows.append(
         tag(
-            "circle",
-            cx=x(before),
-            cy=centre,
-            r=5,
-            fill="#ffffff",
-            stroke=DARK_TEXT,
+            "polyline",
+            points=" ".join(f"{number(x(point))},{number(centre)}" for point in shown),
+            fill="none",
+            stroke=MUTED,
             stroke_width=2,
-            data_mean=before,
         )
     )
-    rows.append(
-        tag(
-            "circle",
-            cx=x(mean),
-            cy=centre,
-            r=5,
-            fill=EMPLOYEE_COLOUR,
-            stroke=EMPLOYEE_COLOUR,
-            stroke_width=2,
-            data_mean=mean,
+    for index, point in enumerate(points):
+        if point is None:
+            continue
+        latest = index == len(points) - 1
+        rows.append(
+            tag(
+                "circle",
+                cx=x(point),
+                cy=centre,
+                r=5,
+                fill=EMPLOYEE_COLOUR if latest else "#ffffff",
+                stroke=EMPLOYEE_COLOUR if latest else DARK_TEXT,
+                stroke_width=2,
+                data_mean=point,
+            )
         )
-    )
-    written = _("%(before)s → %(now)s (%(change)s)") % {
-        "before": _one(before),
-        "now": _one(mean),
-        "change": _signed(change),
-    }
+    # Oldest shown, then the newest and the change between the last two shown: the row's text.
+    change = round(shown[-1] - shown[-2], 2)
+    written = " → ".join(_one(point) if point is not None else "–" for point in points)
+    written = f"{written} ({_signed(change)})"
     rows.append(
         tag("text", text(written), x=GAP_WIDTH - 2, y=centre + 4, text_anchor="end", fill=DARK_TEXT)
     )

@@ -100,6 +100,7 @@ def leader_report(
         # Only the employees' figures: the previous round's own and superior answers were given
         # under that round's policy, and a change would let them be worked out.
         _add_change(items, compute(previous), leader_key(employee_id))
+        _add_trend(items, round_, _earlier_rounds(round_, employee_id, viewer), employee_id)
     return {
         "round": round_.pk,
         "min_group_size": round_.min_group_size,
@@ -141,6 +142,63 @@ def _add_change(
         if figure is not None:
             old = figure_json(before.group(cell, "employee", item["key"], view))
             figure["change"] = _change(figure, old)
+
+
+# The trend in a leader report goes back at most this many rounds before the current one.
+TREND_ROUNDS = 4
+
+
+def _earlier_rounds(
+    round_: Round, employee_id: str, viewer: AbstractBaseUser | AnonymousUser | None
+) -> list[Round]:
+    """The closed rounds before `round_` that evaluated the leader, newest first, as far back as
+    the viewer could see each one's report without a gap (`TREND_ROUNDS` at most)."""
+    found: list[Round] = []
+    current = round_
+    while len(found) < TREND_ROUNDS:
+        earlier = previous_round(current, employee_id)
+        if earlier is None:
+            break
+        if viewer is not None:
+            leader = EvaluatedLeader.objects.filter(round=earlier, employee_id=employee_id).first()
+            if leader is None or not can_see_leader_report(viewer, leader):
+                break
+        found.append(earlier)
+        current = earlier
+    return found
+
+
+def _add_trend(
+    items: list[dict[str, Any]], round_: Round, earlier: list[Round], employee_id: str
+) -> None:
+    """Each item's employee mean round by round, oldest first, ending with this round: the
+    shown figure of each round (None where it is hidden or the statement was not asked)."""
+    cell = leader_key(employee_id)
+    rounds = [*reversed(earlier), round_]
+    for item in items:
+        employee = item["groups"].get("employee")
+        if employee is None:
+            continue
+        points = []
+        for each in rounds:
+            if each.pk == round_.pk:
+                mean = employee["mean"]
+            else:
+                figures = compute(each)
+                mean = (
+                    figure_json(figures.group(cell, "employee", item["key"], View.FULL))["mean"]
+                    if item["key"] in figures.items
+                    else None
+                )
+            points.append(
+                {
+                    "round": each.pk,
+                    "name": each.name,
+                    "opens_on": each.opens_on.isoformat(),
+                    "mean": mean,
+                }
+            )
+        employee["trend"] = points
 
 
 def previous_round(round_: Round, employee_id: str) -> Round | None:

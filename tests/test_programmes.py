@@ -857,7 +857,17 @@ def test_the_effect_page_and_pdf_show_the_same_figures(client, measured, hr):
     assert difference in html
     assert f"{first.participant_leaders} ledere" in html
     assert '<svg viewBox="0 0 640' in html
-    assert 'aria-hidden="true"' in html
+    # A forest plot: each group's change and the difference with its interval, in words too.
+    chart = html.split('<svg viewBox="0 0 640')[1].split("</svg>")[0]
+    assert 'role="img" aria-labelledby="effect-chart-title"' in chart
+    title = chart.split('<title id="effect-chart-title">')[1].split("</title>")[0]
+    assert first.participants is not None
+    assert (
+        f"Udsagn 1: deltagerne {f'{first.participants.change.value:+.2f}'.replace('.', ',')}"
+        in title
+    )
+    assert f"forskel {difference}" in title
+    assert chart.count("<polygon") == sum(1 for row in report.rows if row.effect.difference)
     response = client.get(url, {"format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)

@@ -18,7 +18,7 @@ CHART_WIDTH = 640
 CHART_LEFT = 110
 CHART_RIGHT = 20
 CHART_TOP = 10
-CHART_ROW = 44
+CHART_ROW = 58
 CHART_AXIS = 36
 
 
@@ -87,26 +87,56 @@ def _chart(report: EffectReport) -> dict[str, Any] | None:
     def x(value: float) -> float:
         return round(CHART_LEFT + (value + limit) / (2 * limit) * inner, 1)
 
-    def mark(change: GroupChange | None, offset: int, y: int) -> dict[str, Any] | None:
-        if change is None:
+    def mark(estimate: Estimate | None, offset: int, y: int) -> dict[str, Any] | None:
+        if estimate is None:
             return None
-        estimate = change.change
+        centre, at = x(estimate.value), y + offset
         return {
-            "x": x(estimate.value),
-            "y": y + offset,
-            "low": x(estimate.low) if estimate.low is not None else x(estimate.value),
-            "high": x(estimate.high) if estimate.high is not None else x(estimate.value),
+            "x": centre,
+            "y": at,
+            "low": x(estimate.low) if estimate.low is not None else centre,
+            "high": x(estimate.high) if estimate.high is not None else centre,
+            # The difference's mark: a diamond around its estimate.
+            "diamond": f"{centre - 6},{at} {centre},{at - 6} {centre + 6},{at} {centre},{at + 6}",
         }
 
-    rows = []
+    def said(estimate: Estimate | None) -> str:
+        if estimate is None:
+            return _("vises ikke")
+        if estimate.low is None or estimate.high is None:
+            return _number(estimate.value, signed=True)
+        return _("%(value)s (%(low)s til %(high)s)") % {
+            "value": _number(estimate.value, signed=True),
+            "low": _number(estimate.low, signed=True),
+            "high": _number(estimate.high, signed=True),
+        }
+
+    rows, sentences = [], []
     for number, row in enumerate(report.rows, start=1):
         y = CHART_TOP + (number - 1) * CHART_ROW + CHART_ROW // 2
+        participants = row.effect.participants.change if row.effect.participants else None
+        others = row.effect.others.change if row.effect.others else None
+        label = _("Udsagn %(number)s") % {"number": number}
         rows.append(
             {
-                "label": _("Udsagn %(number)s") % {"number": number},
+                "label": label,
                 "y": y,
-                "participants": mark(row.effect.participants, -7, y),
-                "others": mark(row.effect.others, 7, y),
+                "participants": mark(participants, -14, y),
+                "others": mark(others, 0, y),
+                "difference": mark(row.effect.difference, 14, y),
+            }
+        )
+        sentence = _(
+            "%(statement)s: deltagerne %(participants)s, de andre ledere %(others)s, "
+            "forskel %(difference)s"
+        )
+        sentences.append(
+            sentence
+            % {
+                "statement": label,
+                "participants": said(participants),
+                "others": said(others),
+                "difference": said(row.effect.difference),
             }
         )
     steps = int(limit * 2)
@@ -126,6 +156,8 @@ def _chart(report: EffectReport) -> dict[str, Any] | None:
         "zero": x(0),
         "ticks": ticks,
         "rows": rows,
+        "title": _("Ændringen i medarbejdernes gennemsnit pr. udsagn med 95 %%-interval: %(rows)s.")
+        % {"rows": "; ".join(sentences)},
     }
 
 

@@ -67,7 +67,7 @@ def test_hr_edits_a_draft_and_previews_its_emails(page: Page, live_server, draft
         page.get_by_text("Påmindelse: Evaluering af Leder Eksempel: Topledelsen 2026", exact=True)
     ).to_be_visible()
     expect(
-        page.get_by_text("Evaluation of Leder Eksempel: Topledelsen 2026", exact=True)
+        page.get_by_text("Evaluation of Sample Leader: Topledelsen 2026", exact=True)
     ).to_be_visible()
     page.get_by_text("HTML-udgaven (kildetekst)").first.click()
     expect(page.get_by_text(re.compile("&lt;|<!DOCTYPE html>")).first).to_be_visible()
@@ -78,7 +78,7 @@ def test_hr_edits_a_draft_and_previews_its_emails(page: Page, live_server, draft
     breadcrumbs = page.get_by_role("navigation", name="Breadcrumb")
     expect(breadcrumbs.get_by_role("link", name="Organisations")).to_be_visible()
     expect(
-        page.get_by_text("Reminder: Evaluation of Leder Eksempel: Topledelsen 2026", exact=True)
+        page.get_by_text("Reminder: Evaluation of Sample Leader: Topledelsen 2026", exact=True)
     ).to_be_visible()
     assert_accessible(page)
     assert not Invitation.objects.exists()

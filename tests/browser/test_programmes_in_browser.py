@@ -85,7 +85,7 @@ def test_hr_creates_a_programme_registers_attendance_and_reads_its_effect(
     expect(page.get_by_role("status")).to_contain_text(
         f"Fremmødet er gemt: {total - 1} af {total} deltagere mødte."
     )
-    expect(page.get_by_text(f"15. september 2024 · {total - 1} af {total}")).to_be_visible()
+    expect(page.get_by_text(f"15. sept. 2024 · {total - 1} af {total}")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Se effekten").click()

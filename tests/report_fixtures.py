@@ -60,16 +60,21 @@ def closed(db):
     return build_closed_round()
 
 
-@pytest.fixture
-def later(closed):
-    """A second closed round a day after `closed`, so reports show change over time."""
+def next_round(before, values):
+    """A closed round a day after `before`, Cecilie's five employees answering `values`."""
     from datetime import timedelta
 
-    round_ = draft_round(closed.organisation, opens_on=closed.opens_on + timedelta(days=1))
+    round_ = draft_round(before.organisation, opens_on=before.opens_on + timedelta(days=1))
     open_round(round_)
     round_.refresh_from_db()
     for employee_id in ("4", "5", "6", "20", "21"):
-        answer(round_, employee_id, "3", "employee", ["5", "5", "4", "4", "4"])
+        answer(round_, employee_id, "3", "employee", values)
     close_round(round_)
     round_.refresh_from_db()
     return round_
+
+
+@pytest.fixture
+def later(closed):
+    """A second closed round a day after `closed`, so reports show change over time."""
+    return next_round(closed, ["5", "5", "4", "4", "4"])

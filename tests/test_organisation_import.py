@@ -21,6 +21,19 @@ def rejected(data: bytes) -> list[tuple[int | None, str | None, str]]:
     return [(p.row, p.column, p.message) for p in info.value.problems]
 
 
+# Karen works in Kultur, a unit without a leader.
+KAREN = [
+    "10",
+    "Karen Alene",
+    "karen@fjordby.example",
+    "Fjordby Kommune / Kultur",
+    "nej",
+    "",
+    "",
+    "",
+]
+
+
 def nearest_leaders() -> dict[str, str]:
     return dict(Person.objects.values_list("employee_id", "nearest_leader_employee_id"))
 
@@ -236,16 +249,7 @@ def test_an_unknown_column_is_a_warning(db):
 def test_a_person_in_a_unit_without_a_leader_gets_the_leader_above_and_a_warning(db):
     rows = [
         *PEOPLE,
-        [
-            "10",
-            "Karen Alene",
-            "karen@fjordby.example",
-            "Fjordby Kommune / Kultur",
-            "nej",
-            "",
-            "",
-            "",
-        ],
+        KAREN,
     ]
     plan = import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
     messages = [warning.message for warning in plan.warnings]
@@ -270,16 +274,7 @@ def test_an_inherited_reporting_line_is_shown_on_the_unit_and_organisation_pages
 
     rows = [
         *PEOPLE,
-        [
-            "10",
-            "Karen Alene",
-            "karen@fjordby.example",
-            "Fjordby Kommune / Kultur",
-            "nej",
-            "",
-            "",
-            "",
-        ],
+        KAREN,
     ]
     import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
     organisation = Organisation.objects.get(slug="fjordby")
@@ -389,16 +384,7 @@ def test_the_migration_gives_stored_people_in_a_unit_without_a_leader_the_leader
 
     rows = [
         *PEOPLE,
-        [
-            "10",
-            "Karen Alene",
-            "karen@fjordby.example",
-            "Fjordby Kommune / Kultur",
-            "nej",
-            "",
-            "",
-            "",
-        ],
+        KAREN,
     ]
     import_people("fjordby", csv_file(rows), name="Fjordby Kommune")
     # As the first wave stored her: no nearest leader.

@@ -356,21 +356,9 @@ def test_the_workbook_has_native_charts_over_its_numbers(client, closed, cecilie
 @pytest.fixture
 def third(later):
     """A third closed round a day after `later`: the leader's trend has three rounds."""
-    from datetime import timedelta
+    from tests.report_fixtures import next_round
 
-    from omstil.responses.closing import close_round
-    from omstil.rounds.services import open_round
-    from tests.report_fixtures import answer
-    from tests.rounds_helpers import draft_round
-
-    round_ = draft_round(later.organisation, opens_on=later.opens_on + timedelta(days=1))
-    open_round(round_)
-    round_.refresh_from_db()
-    for employee_id in ("4", "5", "6", "20", "21"):
-        answer(round_, employee_id, "3", "employee", ["4", "4", "4", "4", "4"])
-    close_round(round_)
-    round_.refresh_from_db()
-    return round_
+    return next_round(later, ["4", "4", "4", "4", "4"])
 
 
 def test_the_trend_follows_the_leader_round_by_round_from_the_same_figures(

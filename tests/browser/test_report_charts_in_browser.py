@@ -56,7 +56,7 @@ def test_the_leader_reads_her_charts_in_both_languages(page: Page, live_server, 
     expect(page.get_by_role("img", name="Gennemsnit på skalaen").first).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/rapporter/{later.pk}/leder/3/")
-    expect(page.get_by_role("img", name="i forrige runde og i denne")).to_be_visible()
+    expect(page.get_by_role("img", name="runde for runde")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report for Cecilie Ærø")

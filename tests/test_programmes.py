@@ -130,11 +130,11 @@ def test_one_group_of_leader_changes_has_the_one_sample_t_interval(changes):
     estimate = welch([(1, changes)])
     assert estimate.value == pytest.approx(statistics.fmean(changes), abs=1e-12)
     if statistics.variance(changes) == 0:
-        assert estimate.low is None
-        return
-    assert estimate.freedom == pytest.approx(len(changes) - 1)
-    error = statistics.stdev(changes) / math.sqrt(len(changes))
-    assert estimate.margin == pytest.approx(t_quantile(0.975, len(changes) - 1) * error)
+        assert estimate.low is None  # no spread: no interval
+    else:
+        assert estimate.freedom == pytest.approx(len(changes) - 1)
+        error = statistics.stdev(changes) / math.sqrt(len(changes))
+        assert estimate.margin == pytest.approx(t_quantile(0.975, len(changes) - 1) * error)
 
 
 @settings(max_examples=200, deadline=None)

@@ -28,6 +28,7 @@ from omstil.development.models import DevelopmentPlan, FollowUp
 from omstil.organisations.accounts import superiors_of
 from omstil.organisations.signin import mail_account, mail_language, mail_link
 from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.policy import follow_up_for_hr
 
 
 class FollowUpInvalid(Exception):
@@ -41,14 +42,11 @@ class FollowUpInvalid(Exception):
 
 
 def hr_sees_follow_up(round_: Round) -> bool:
-    """Whether the round's policy lets HR see each leader's follow-up status.
-
-    The key `follow_up` is on by default for new rounds; a round made before it existed lets
-    HR see the status only if its policy let HR see the leaders' reports."""
+    """Whether HR's follow-up list shows anything: a closed evaluation whose policy gives HR
+    the follow-up (`rounds.policy.follow_up_for_hr`)."""
     if round_.is_mapping or round_.status != Round.Status.CLOSED:
         return False
-    visibility = round_.visibility
-    return bool(visibility.get("follow_up", visibility.get("org_admins", False)))
+    return follow_up_for_hr(round_)
 
 
 def follow_up_for(leader: EvaluatedLeader) -> FollowUp | None:

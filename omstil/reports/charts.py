@@ -198,6 +198,11 @@ def _gap_note(sentence: str) -> SafeString:
     return _markup(f'<p class="omstil-chart-gap">{text(sentence)}</p>')
 
 
+def _gap_text(words: str, x: float, y: float) -> str:
+    """An explained gap inside a chart: the words where a mark would be, never a zero."""
+    return tag("text", text(words), x=x, y=y, fill=MUTED, font_style="italic")
+
+
 # 2. One statement's means on one 1-5 axis: employees (with the margin), self, superior and the
 # comparisons.
 
@@ -264,41 +269,14 @@ def means(item: Mapping[str, Any], *, employees_only: bool = False) -> SafeStrin
 def _mean_row(kind: str, figure: Mapping[str, Any] | None, y: float, parts: list[str]) -> str:
     """Draw one row's mark (or its gap) and say what it shows."""
     if figure is None:
-        parts.append(
-            tag(
-                "text",
-                text(_("vises ikke")),
-                x=AXIS_START,
-                y=y + 4,
-                fill=MUTED,
-                font_style="italic",
-            )
-        )
+        parts.append(_gap_text(_("vises ikke"), AXIS_START, y + 4))
         return _("vises ikke")
     if figure.get("suppressed"):
-        parts.append(
-            tag(
-                "text",
-                text(hidden_label(figure)),
-                x=AXIS_START,
-                y=y + 4,
-                fill=MUTED,
-                font_style="italic",
-            )
-        )
+        parts.append(_gap_text(hidden_label(figure), AXIS_START, y + 4))
         return hidden_reason(figure)
     mean = figure.get("mean")
     if mean is None:
-        parts.append(
-            tag(
-                "text",
-                text(_("ingen svar")),
-                x=AXIS_START,
-                y=y + 4,
-                fill=MUTED,
-                font_style="italic",
-            )
-        )
+        parts.append(_gap_text(_("ingen svar"), AXIS_START, y + 4))
         return _("ingen svar")
     margin = figure.get("margin") if kind == "employee" else None
     written = _one(mean)
@@ -432,7 +410,7 @@ def _gap_row(item: Mapping[str, Any], centre: float, x: Any, rows: list[str]) ->
             why = hidden_reason(own)
         else:
             why = _("ingen egen vurdering")
-        rows.append(tag("text", text(why), x=0, y=centre + 4, fill=MUTED, font_style="italic"))
+        rows.append(_gap_text(why, 0, centre + 4))
         return why
     colour = BLIND_SPOT if gap >= 0.5 else HIDDEN_STRENGTH if gap <= -0.5 else ALIKE
     start, end = sorted((x(0), x(gap)))
@@ -569,7 +547,7 @@ def _trend_row(points: list[float | None], centre: float, rows: list[str]) -> st
     shown = [point for point in points if point is not None]
     if len(shown) < 2 or points[-1] is None:
         why = _("kan ikke vises for begge runder")
-        rows.append(tag("text", text(why), x=0, y=centre + 4, fill=MUTED, font_style="italic"))
+        rows.append(_gap_text(why, 0, centre + 4))
         return why
     x = _trend_x
     rows.append(
@@ -639,9 +617,7 @@ def rates(
                 why = _("skjult: kan regnes ud")
             else:
                 why = _("færre end %(minimum)s inviteret") % {"minimum": minimum}
-            parts.append(
-                tag("text", text(why), x=RATE_START, y=centre + 4, fill=MUTED, font_style="italic")
-            )
+            parts.append(_gap_text(why, RATE_START, centre + 4))
             said.append(f"{labels[group]}: {why}")
             continue
         share = completed / invited if invited else 0.0

@@ -26,6 +26,7 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.tasks import send_email
 from omstil.organisations.accounts import superiors_of
+from omstil.organisations.models import Person
 from omstil.organisations.signin import mail_account, mail_language, mail_link
 from omstil.rounds.chain import people_of
 from omstil.rounds.models import ListCorrection, Round
@@ -132,7 +133,12 @@ def own_lists(user: AbstractBaseUser | AnonymousUser) -> list[OwnList]:
     if not isinstance(user, User) or not user.is_active:
         return []
     mine = people_of(user)
-    organisations = {organisation_id for organisation_id, _id in mine.values()}
+    # Only leaders are evaluated: for anyone else, no organisation is planned.
+    organisations = set(
+        Person.objects.filter(pk__in=mine, is_leader=True).values_list("organisation_id", flat=True)
+    )
+    if not organisations:
+        return []
     drafts = Round.objects.filter(
         organisation_id__in=organisations,
         status=Round.Status.DRAFT,

@@ -15,6 +15,14 @@ from omstil.organisations.models import PATH_SEPARATOR, Unit
 from omstil.rounds.models import Round
 
 
+def follow_up_for_hr(round_: Round) -> bool:
+    """Whether the round's policy gives HR each leader's follow-up status (talk, meeting, plan
+    done – never contents): the key `follow_up`, on by default for new rounds; a round made
+    before the key existed only if its policy let HR see the leaders' reports."""
+    visibility = round_.visibility
+    return bool(visibility.get("follow_up", visibility.get("org_admins", False)))
+
+
 @dataclass(frozen=True)
 class Seeing:
     """One role and, in plain Danish, what it may see of the round's reports."""
@@ -32,9 +40,7 @@ def who_sees_what(round_: Round) -> list[Seeing]:
     superior = bool(policy.get("superior"))
     org_admins = bool(policy.get("org_admins"))
     employee_version = bool(policy.get("employee_version"))
-    # A round made before the follow-up existed shows it to HR only if HR sees the reports
-    # (`development.follow_up.hr_sees_follow_up`).
-    follow_up = bool(policy.get("follow_up", org_admins))
+    follow_up = follow_up_for_hr(round_)
     rows = [
         Seeing(
             _("Lederen selv"),

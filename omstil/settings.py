@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "omstil.selfassessment",
     "omstil.development",
     "omstil.programmes",
+    "omstil.privacy",
     "omstil.site",
     "django_tasks_db",
     "axes",

@@ -25,7 +25,8 @@ FLOORS = {
     "programmes": 8,
     "mapping": 8,
     "selfassessment": 8,
-    "site": 9,
+    "privacy": 9,
+    "site": 10,
 }
 # The page compositions that may reach up, each as (importing module, imported module, name).
 EXCEPTIONS = {

@@ -195,7 +195,10 @@ class EvaluatedLeader(models.Model):
     """A leader evaluated in a round, as the organisation stood when the round opened."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="leaders")
-    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="+")
+    # None once the person is deleted (`erased_at`): the answers about them stay, pooled only.
+    person = models.ForeignKey(
+        Person, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
     employee_id = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     unit_path = models.CharField(max_length=1000)
@@ -203,6 +206,9 @@ class EvaluatedLeader(models.Model):
     # Frozen with the round: who may see this leader's report does not follow later HR files.
     email = models.EmailField(max_length=254, blank=True)
     superior_email = models.EmailField(max_length=254, blank=True)
+    # When the person was deleted (docs/privacy.md): name, e-mail and employee id are gone, their
+    # own report, dialogue and plan with them; their answers count only in the pooled figures.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "unit_path"]

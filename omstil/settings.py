@@ -67,6 +67,8 @@ X_FRAME_OPTIONS = "DENY"
 INSTALLED_APPS = [
     "omstil.core",
     "omstil.accounts",
+    # Before the apps whose `org` and `round` commands it extends: Django runs the first app's.
+    "omstil.privacy",
     "omstil.organisations",
     "omstil.instruments",
     "omstil.rounds",
@@ -76,7 +78,6 @@ INSTALLED_APPS = [
     "omstil.selfassessment",
     "omstil.development",
     "omstil.programmes",
-    "omstil.privacy",
     "omstil.site",
     "django_tasks_db",
     "axes",
@@ -166,7 +167,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A page cache of up to 64 MB instead of 2 MB: counting a region's answers for its
         # reports reads the whole answer index (`docs/performance.md`).
         "init_command",
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
+        # `secure_delete` overwrites deleted content, so that a deleted person's name is gone from
+        # the database file too (docs/privacy.md).
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+        "PRAGMA secure_delete=ON;",
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     # Wait for the write lock (held briefly by the worker while it hands an e-mail to the server).

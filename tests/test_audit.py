@@ -12,7 +12,7 @@ from omstil.core.audit import audit
 from omstil.core.models import AuditEntry
 from omstil.development import services as plans
 from omstil.organisations.models import Organisation
-from omstil.organisations.services import delete_organisation
+from omstil.privacy.deletion import delete_organisation
 from omstil.rounds.models import EvaluatedLeader
 from omstil.rounds.services import RoundInvalid, RoundSetup, create_round
 from tests.conftest import PASSWORD

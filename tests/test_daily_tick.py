@@ -19,6 +19,7 @@ KEYS = {
     "plan_reminders",
     "report_zips_given_up",
     "report_zips_deleted",
+    "retention",
 }
 
 
@@ -50,5 +51,14 @@ def test_round_tick_is_the_same_daily_work(db):
     assert (
         tick("round", "tick")
         == tick("tick")
-        == {**dict.fromkeys(KEYS, 0), "reminded": [], "closed": []}
+        == {
+            **dict.fromkeys(KEYS, 0),
+            "reminded": [],
+            "closed": [],
+            "retention": {
+                "organisations": {},
+                "installation_audit_entries": 0,
+                "finished_tasks": 0,
+            },
+        }
     )

@@ -64,7 +64,7 @@ def test_nobody_else_can_see_or_import_into_the_organisation(
         reverse("organisations:detail", args=[populated.slug]),
         reverse("organisations:unit", args=[populated.slug, unit.pk]),
         reverse("organisations:import", args=[populated.slug]),
-        reverse("organisations:delete", args=[populated.slug]),
+        reverse("privacy:organisation_delete", args=[populated.slug]),
     ]:
         assert client.get(url).status_code in (403, 404), url
     assert upload(client, populated, csv_file(without("6"))).status_code == 404
@@ -141,7 +141,7 @@ def test_a_preview_that_no_longer_holds_is_shown_again(client, org_admin, popula
 def test_only_a_system_admin_deletes_and_must_type_the_short_name(
     client, org_admin, system_admin, populated
 ):
-    url = reverse("organisations:delete", args=[populated.slug])
+    url = reverse("privacy:organisation_delete", args=[populated.slug])
     assert log_in(client, org_admin).post(url, {"confirm": populated.slug}).status_code == 403
     client.logout()
     client = log_in(client, system_admin)
@@ -187,7 +187,7 @@ def test_an_organisation_that_has_run_rounds_can_be_deleted(client, system_admin
     open_round(round_)
     close_round(round_)
     client.login(username=system_admin.email, password=PASSWORD)
-    url = reverse("organisations:delete", args=[populated.slug])
+    url = reverse("privacy:organisation_delete", args=[populated.slug])
     assert client.post(url, {"confirm": populated.slug}).status_code == 302
     assert not Organisation.objects.filter(pk=populated.pk).exists()
     assert not Round.objects.exists()

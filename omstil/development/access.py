@@ -36,7 +36,7 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
         return Role.OWNER
     if round_.visibility.get("superior"):
         leaders = list(EvaluatedLeader.objects.filter(round=round_))
-        if leader.employee_id in leaders_below(user, round_, leaders):
+        if leader.erased_at is None and leader.employee_id in leaders_below(user, round_, leaders):
             return Role.SUPERIOR
     return None
 

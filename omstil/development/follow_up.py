@@ -154,7 +154,8 @@ def statuses(round_: Round, sort: str = "enhed") -> list[Status]:
         )
     )
     rows = []
-    for leader in EvaluatedLeader.objects.filter(round=round_).select_related("person"):
+    leaders = EvaluatedLeader.objects.filter(round=round_, erased_at__isnull=True)
+    for leader in leaders.select_related("person"):
         follow_up = follow_ups.get(leader.pk)
         rows.append(
             Status(
@@ -200,6 +201,8 @@ def remind_missing(round_: Round, *, actor: User | None) -> int:
         if not status.missing:
             continue
         leader = status.leader
+        if leader.person is None:  # deleted (docs/privacy.md)
+            continue
         user = mail_account(leader.person, superiors)
         if user is None:
             continue

@@ -290,6 +290,8 @@ def send_action_reminders(today: date | None = None) -> int:
             if action is None:
                 continue
             leader = action.plan.leader
+            if leader.person is None:  # deleted (docs/privacy.md): the plan went with them
+                continue
             email = leader.email or leader.person.email
             if not email:
                 continue

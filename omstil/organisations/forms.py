@@ -42,21 +42,3 @@ class OrganisationForm(forms.ModelForm[Organisation]):
             "slug": _("Små bogstaver, tal og bindestreger, fx “fjordby-kommune”."),
             "min_group_size": _("Standard for nye evalueringer; mindst 3, normalt 5."),
         }
-
-
-class DeleteForm(forms.Form):
-    """Deleting an organisation: the admin types its short name to confirm."""
-
-    confirm = forms.CharField(label=_("Skriv organisationens kortnavn for at bekræfte"))
-
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.organisation = organisation
-
-    def clean_confirm(self) -> str:
-        value: str = self.cleaned_data["confirm"].strip()
-        if value != self.organisation.slug:
-            raise forms.ValidationError(
-                _("Skriv “%(slug)s” præcis, som det står.") % {"slug": self.organisation.slug}
-            )
-        return value

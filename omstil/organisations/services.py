@@ -419,18 +419,6 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
 
 
 @transaction.atomic
-def delete_organisation(organisation: Organisation, *, actor: User | None = None) -> None:
-    """Delete an organisation and every round, answer, person, unit and record under it.
-
-    Everything under an organisation is tied to it by a cascading key; the keys that protect a
-    person or a unit from being deleted on their own (a round's invitations, a child unit)
-    restrict only deletions that do not take the protecting rows with them.
-    """
-    audit("organisation.delete", actor=actor, organisation=organisation.slug)
-    organisation.delete()
-
-
-@transaction.atomic
 def create_organisation(
     *, name: str, slug: str, min_group_size: int, actor: User | None
 ) -> Organisation:

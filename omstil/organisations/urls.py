@@ -12,6 +12,5 @@ urlpatterns = [
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("<slug:slug>/import/<id:pending_id>/", views.import_confirm, name="import_confirm"),
     path("<slug:slug>/roller/", roles_views.organisation_roles, name="roles"),
-    path("<slug:slug>/slet/", views.organisation_delete, name="delete"),
     path("<slug:slug>/organisationens-login/", sso_views.organisation_sso, name="sso"),
 ]

@@ -13,7 +13,7 @@ from omstil.organisations.access import (
     get_administered_organisation,
     require_system_admin,
 )
-from omstil.organisations.forms import DeleteForm, OrganisationForm, UploadForm
+from omstil.organisations.forms import OrganisationForm, UploadForm
 from omstil.organisations.models import Organisation, PendingImport, Person, Unit
 from omstil.organisations.services import (
     ImportPlan,
@@ -22,7 +22,6 @@ from omstil.organisations.services import (
     cancel_import,
     confirm_import,
     create_organisation,
-    delete_organisation,
     get_pending_import,
     inherited_leader,
     organisation_overview,
@@ -184,23 +183,3 @@ def import_confirm(request: HttpRequest, slug: str, pending_id: int) -> HttpResp
         % counts,
     )
     return redirect("organisations:detail", slug=organisation.slug)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def organisation_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    """Delete an organisation and all its data: a system admin, confirming by its short name."""
-    require_system_admin(request.user)
-    organisation = get_administered_organisation(request.user, slug)
-    form = DeleteForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        delete_organisation(organisation, actor=acting_user(request))
-        messages.success(
-            request, _("Organisationen “%(name)s” er slettet.") % {"name": organisation.name}
-        )
-        return redirect("organisations:list")
-    return render(
-        request,
-        "organisations/delete.html",
-        {"organisation": organisation, "form": form, "people": organisation.people.count()},
-    )

@@ -1,6 +1,15 @@
-"""URLs of retention and deletion, under /organisationer/."""
+"""URLs of the organisation's personal data: retention and deletions, under /organisationer/."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from omstil.privacy import views
 
 app_name = "privacy"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<slug:slug>/persondata/", views.overview, name="overview"),
+    path(
+        "<slug:slug>/personer/<str:employee_id>/slet/", views.person_delete, name="person_delete"
+    ),
+    path("<slug:slug>/runder/<id:round_id>/slet-alt/", views.round_delete, name="round_delete"),
+    path("<slug:slug>/slet/", views.organisation_delete, name="organisation_delete"),
+]

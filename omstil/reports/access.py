@@ -34,15 +34,19 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
     if round_.is_mapping:
         # A mapping evaluates nobody: its teams have no reports (omstil/mapping/access.py).
         return set()
-    leaders = list(EvaluatedLeader.objects.filter(round=round_))
+    everyone = list(EvaluatedLeader.objects.filter(round=round_))
+    # A deleted leader's report went with them (docs/privacy.md); their answers stay pooled,
+    # and the reporting lines still run through them.
+    leaders = [leader for leader in everyone if leader.erased_at is None]
+    present = {leader.employee_id for leader in leaders}
     policy = round_.visibility
     if policy.get("org_admins") and administers(user, round_.organisation_id):
-        return {leader.employee_id for leader in leaders}
+        return present
     visible: set[str] = set()
     if policy.get("leader", True):
         visible |= own_leader_ids(user, leaders)
     if policy.get("superior"):
-        visible |= leaders_below(user, round_, leaders)
+        visible |= leaders_below(user, round_, everyone) & present
     return visible
 
 

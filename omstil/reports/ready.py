@@ -80,6 +80,8 @@ def send_report_ready(round_: Round, *, actor: User | None) -> int:
     )
     sent = 0
     for leader in leaders:
+        if leader.person is None:  # deleted (docs/privacy.md): nobody to tell
+            continue
         # The policy lets every leader read their own report (`may_send`), so each leader the
         # HR file still lets sign in, with an open account, may read theirs.
         user = mail_account(leader.person, superiors)

@@ -339,7 +339,8 @@ def _columns(
     columns: list[dict[str, Any]] = []
     if access.named:
         for leader in leaders:
-            if leader.unit_path == unit_path:
+            # A deleted leader has no column of their own; their answers stay in the unit's.
+            if leader.unit_path == unit_path and leader.erased_at is None:
                 columns.append(
                     {
                         "kind": "leader",
@@ -370,3 +371,26 @@ def _columns(
             }
         )
     return columns
+
+
+def rounds_drawn_on(round_: Round) -> set[int]:
+    """The earlier rounds whose figures this closed round's reports show: each leader's trend
+    (`_earlier_rounds`, as the fullest viewer sees it) and each unit's change against its
+    previous round. A round in this set is needed for as long as `round_` is kept."""
+    if round_.status != Round.Status.CLOSED or round_.is_mapping:
+        return set()
+    drawn: set[int] = set()
+    leaders = EvaluatedLeader.objects.filter(round=round_, erased_at__isnull=True)
+    for employee_id in leaders.values_list("employee_id", flat=True):
+        drawn |= {earlier.pk for earlier in _earlier_rounds(round_, employee_id, None)}
+    paths = set(EvaluatedLeader.objects.filter(round=round_).values_list("unit_path", flat=True))
+    units = {
+        PATH_SEPARATOR.join(parts[:depth])
+        for parts in (path.split(PATH_SEPARATOR) for path in paths)
+        for depth in range(1, len(parts) + 1)
+    }
+    for unit_path in units:
+        previous = previous_unit_round(round_, unit_path)
+        if previous is not None:
+            drawn.add(previous.pk)
+    return drawn

@@ -40,7 +40,9 @@ def build_leader_archive(archive_id: int) -> int:
     # The reports are made for the one who asked for them: what they may see, and no more.
     viewer = archive.requested_by or AnonymousUser()
     leaders = list(
-        EvaluatedLeader.objects.filter(round=archive.round).order_by("unit_path", "name")
+        EvaluatedLeader.objects.filter(round=archive.round, erased_at__isnull=True).order_by(
+            "unit_path", "name"
+        )
     )
     started = ReportArchive.objects.filter(
         pk=archive.pk, status=ReportArchive.Status.QUEUED

@@ -253,7 +253,7 @@ def _own_link(leader: EvaluatedLeader) -> str:
     """While the round is open, the leader's own link to their self-rating (the one their
     invitation e-mail holds), for the leader signed in; "" when there is none."""
     round_ = leader.round
-    if not round_.is_open or "self" not in round_.rater_groups:
+    if not round_.is_open or "self" not in round_.rater_groups or leader.person_id is None:
         return ""
     invitation = Invitation.objects.filter(
         round=round_, leader=leader, rater_group="self", person_id=leader.person_id

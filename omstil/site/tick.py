@@ -8,6 +8,7 @@ from typing import Any
 
 from omstil.development.services import send_action_reminders
 from omstil.organisations.services import purge_pending_imports
+from omstil.privacy.expiry import carry_out_everywhere
 from omstil.reports.tasks import delete_old_archives, give_up_stale_archives
 from omstil.responses.closing import close_due_rounds
 from omstil.rounds.services import send_due_reminders
@@ -15,7 +16,8 @@ from omstil.rounds.tasks import queue_all_owed
 
 
 def run_daily_jobs() -> dict[str, Any]:
-    """Send due reminders, close rounds past their end, resume owed e-mail, tidy up old files.
+    """Send due reminders, close rounds past their end, resume owed e-mail, tidy up old files,
+    carry out every organisation's retention rules.
 
     Reminders go before closing so that a round whose last day was yesterday still gets the
     reminder planned for that day only if it is still open.
@@ -31,4 +33,6 @@ def run_daily_jobs() -> dict[str, Any]:
         "plan_reminders": plan_reminders,
         "report_zips_given_up": give_up_stale_archives(),
         "report_zips_deleted": delete_old_archives(),
+        # Last, so that what closed today is counted and kept by today's rules.
+        "retention": carry_out_everywhere(),
     }

@@ -1,7 +1,6 @@
-"""`omstil org import|show|list|delete|role|sso`: organisations, their people, HR's role and
-the organisation's own login."""
+"""`omstil org import|show|list|role|sso`: organisations, their people, HR's role and the
+organisation's own login. `omstil.privacy` adds `retention`, `record` and `delete`."""
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from omstil.organisations.services import (
     ROLES,
     ImportRejected,
     RoleRefused,
-    delete_organisation,
     import_people,
     organisation_json,
     set_role,
@@ -28,10 +26,12 @@ from omstil.organisations.sso import (
 
 
 class Command(OmstilCommand):
-    help = "Import organisations from HR files, show them, and delete them."
+    help = "Import organisations from HR files and show them."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions = self.actions = parser.add_subparsers(
+            dest="action", required=True, metavar="ACTION"
+        )
         importing = actions.add_parser(
             "import", help="Import or sync people from a CSV or XLSX file (all or nothing)."
         )
@@ -45,14 +45,6 @@ class Command(OmstilCommand):
         self.add_json_flag(show)
         listing = actions.add_parser("list", help="List organisations.")
         self.add_json_flag(listing)
-        delete = actions.add_parser("delete", help="Delete an organisation and all its data.")
-        delete.add_argument("--org", required=True, metavar="SLUG")
-        delete.add_argument(
-            "--confirm",
-            metavar="SLUG",
-            help="Repeat the slug to confirm without being asked.",
-        )
-
         role = actions.add_parser(
             "role",
             help="Make the holder of EMAIL the organisation's administrator (HR), or take it away.",
@@ -228,16 +220,3 @@ class Command(OmstilCommand):
             return
         for row in rows:
             self.stdout.write(f"{row['slug']:<30} {row['name']}")
-
-    def handle_delete(self, **options: Any) -> None:
-        organisation = self._organisation(options["org"], as_json=False)
-        confirmation = options["confirm"]
-        if confirmation is None and sys.stdin.isatty():
-            confirmation = input(
-                _("Skriv “%(slug)s” for at slette organisationen og alle dens data: ")
-                % {"slug": organisation.slug}
-            ).strip()
-        if confirmation != organisation.slug:
-            self.reject([_("Ikke bekræftet; intet er slettet.")])
-        delete_organisation(organisation)
-        self.stdout.write(_("Organisationen “%(slug)s” er slettet.") % {"slug": organisation.slug})

@@ -1,4 +1,5 @@
-"""`omstil round create|open|remind|close|status|list|tick`: rounds on the command line."""
+"""`omstil round create|open|remind|close|status|list|tick`: rounds on the command line.
+`omstil.privacy` adds `delete`."""
 
 from collections.abc import Callable
 from datetime import date
@@ -41,7 +42,9 @@ class Command(OmstilCommand):
     help = "Create, open, remind, close and follow evaluation rounds and competence mappings."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions = self.actions = parser.add_subparsers(
+            dest="action", required=True, metavar="ACTION"
+        )
         create = actions.add_parser("create", help="Create a draft round.")
         create.add_argument("--org", required=True, metavar="SLUG")
         create.add_argument("--name", default="")

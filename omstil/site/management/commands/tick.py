@@ -45,3 +45,12 @@ class Command(OmstilCommand):
                     "given_up": done["report_zips_given_up"],
                 }
             )
+        for slug, removed in done["retention"]["organisations"].items():
+            self.stdout.write(
+                _(
+                    "%(org)s, slettet efter opbevaringsreglerne: %(people)s fratrådte, "
+                    "%(rounds)s runder, %(invitations)s invitationer, "
+                    "%(audit_entries)s poster i revisionssporet."
+                )
+                % {"org": slug, **removed}
+            )

@@ -220,7 +220,11 @@ def delete_person(person: Person, *, actor: User | None, reason: str = "request"
     `reason` ("request" or "retention") goes into the audit entry, which names the person by
     their employee id only.
     """
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation")
+        .get(pk=person.pk)
+    )
     counts = _person_counts(person)
     _remove_people(Person.objects.filter(pk=person.pk), [person])
     audit(
@@ -321,7 +325,11 @@ def delete_round(round_: Round, *, actor: User | None, reason: str = "request") 
     """Delete a round in any state with everything under it: invitations, answers, reports'
     figures, plans, follow-ups, zips. A programme that measured its effect with it loses that
     round (its page then says the comparison is missing)."""
-    round_ = Round.objects.select_for_update().select_related("organisation").get(pk=round_.pk)
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=round_.pk)
+    )
     rounds = Round.objects.filter(pk=round_.pk)
     counts = _round_counts(rounds)
     _forget_archives(list(ReportArchive.objects.filter(round__in=rounds)))

@@ -78,7 +78,10 @@ def leader_report(
     change since the previous round is given only if the viewer could see that round's report.
     """
     _refuse_mapping(round_)
-    leader = EvaluatedLeader.objects.filter(round=round_, employee_id=employee_id).first()
+    # A deleted leader's report went with them (docs/privacy.md).
+    leader = EvaluatedLeader.objects.filter(
+        round=round_, employee_id=employee_id, erased_at__isnull=True
+    ).first()
     if leader is None:
         raise ReportUnavailable(
             _("%(id)s er ikke evalueret i runde %(round)s.")

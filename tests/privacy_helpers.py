@@ -27,7 +27,7 @@ def rows_holding(*values: str) -> list[tuple[str, str, object]]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.BinaryField):
-                for pk, data in model.objects.values_list("pk", field.name):
+                for pk, data in model._default_manager.values_list("pk", field.name):
                     if data and any(value.encode() in bytes(data) for value in values):
                         found.append((model._meta.db_table, field.name, pk))
                 continue
@@ -37,7 +37,9 @@ def rows_holding(*values: str) -> list[tuple[str, str, object]]:
             for value in values:
                 for form in forms_of(value):
                     condition |= Q(_text__icontains=form)
-            rows = model.objects.annotate(_text=Cast(field.name, TextField())).filter(condition)
+            rows = model._default_manager.annotate(_text=Cast(field.name, TextField())).filter(
+                condition
+            )
             found += [
                 (model._meta.db_table, field.name, pk) for pk in rows.values_list("pk", flat=True)
             ]

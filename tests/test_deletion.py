@@ -42,6 +42,12 @@ def person(employee_id: str) -> Person:
     return Person.objects.select_related("user", "organisation").get(employee_id=employee_id)
 
 
+def account(employee_id: str) -> User:
+    user = person(employee_id).user
+    assert user is not None
+    return user
+
+
 def unit_json(round_: Round, path: str = "Fjordby Kommune") -> dict:
     return json.loads(report("unit", str(round_.pk), path, "--format", "json"))
 
@@ -76,7 +82,7 @@ def test_a_leader_is_erased_their_report_goes_and_the_pooled_figures_stay(closed
         timezone.localdate() + timedelta(days=30),
         actor=cecilie.user,
     )
-    bo = person("2").user
+    bo = account("2")
     PlanComment.objects.create(plan=plan, author=bo, author_name=bo.name, text="Godt")
     pooled = unit_json(closed)
 
@@ -102,7 +108,7 @@ def test_a_deleted_leaders_report_is_seen_by_nobody(closed):
     from omstil.reports.access import visible_leaders
 
     closed.refresh_from_db()
-    bo = person("2").user
+    bo = account("2")
     assert "3" in visible_leaders(bo, closed)
     delete_person(person("3"), actor=None)
     assert "3" not in visible_leaders(bo, closed)
@@ -118,7 +124,7 @@ def test_a_superiors_chain_runs_through_a_deleted_leader(closed):
     from omstil.reports.access import visible_leaders
 
     closed.refresh_from_db()
-    anne = person("1").user
+    anne = account("1")
     before = visible_leaders(anne, closed)
     delete_person(person("2"), actor=None)
     assert visible_leaders(anne, closed) == before - {"2"}

@@ -1,6 +1,11 @@
 """URLs of the privacy app's audit pages, under /organisationer/."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from omstil.privacy import audit_views
 
 app_name = "audit"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<slug:slug>/revisionsspor/", audit_views.log, name="log"),
+    path("<slug:slug>/revisionsspor/hent/", audit_views.export, name="export"),
+]

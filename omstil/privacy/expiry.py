@@ -57,7 +57,7 @@ def expired_rounds(
     """The closed rounds past `answers_years` that no kept round's reports draw on."""
     closed = Round.objects.filter(organisation=organisation, status=Round.Status.CLOSED)
     cutoff = years_before(now, policy.answers_years)
-    candidates = {r.pk: r for r in closed.filter(closed_at__lte=cutoff)}
+    candidates = {r.pk: r for r in closed.filter(closed_at__lt=cutoff)}
     if not candidates:
         return []
     kept = list(closed.exclude(pk__in=candidates))
@@ -89,7 +89,7 @@ def _leavers(organisation: Organisation, policy: RetentionPolicy, now: datetime)
     return Person.objects.filter(
         organisation=organisation,
         active=False,
-        deactivated_at__lte=months_before(now, policy.leavers_months),
+        deactivated_at__lt=months_before(now, policy.leavers_months),
     ).order_by("pk")
 
 
@@ -97,7 +97,7 @@ def _invitations(organisation: Organisation, policy: RetentionPolicy, now: datet
     return Invitation.objects.filter(
         round__organisation=organisation,
         round__status=Round.Status.CLOSED,
-        round__closed_at__lte=now - timedelta(days=policy.invitation_days),
+        round__closed_at__lt=now - timedelta(days=policy.invitation_days),
     )
 
 
@@ -112,6 +112,9 @@ def carry_out(organisation: Organisation, now: datetime | None = None) -> dict[s
     now = now or timezone.now()
     policy = rules_for(organisation)
     removed = {"people": 0, "invitations": 0, "rounds": 0, "audit_entries": 0}
+    # The log first, so that the entries this run writes are never among those it removes.
+    with transaction.atomic():
+        removed["audit_entries"], _kinds = _audit_entries(organisation, policy, now).delete()
     for person in _leavers(organisation, policy, now):
         delete_person(person, actor=None, reason="retention")
         removed["people"] += 1
@@ -120,7 +123,6 @@ def carry_out(organisation: Organisation, now: datetime | None = None) -> dict[s
         removed["rounds"] += 1
     with transaction.atomic():
         removed["invitations"], _kinds = _invitations(organisation, policy, now).delete()
-        removed["audit_entries"], _kinds = _audit_entries(organisation, policy, now).delete()
         if removed["invitations"] or removed["audit_entries"]:
             audit(
                 "retention.run",

@@ -6,6 +6,7 @@ so Django runs this command for `omstil org` (docs/architecture.md).
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -53,8 +54,12 @@ class Command(org.Command):
             self.reject(errors, {"ok": False, "errors": errors} if options["json"] else None)
         try:
             policy = set_rules(organisation, changes, actor=None) if changes else None
-        except ValueError as exc:  # a ValidationError too: a value above its maximum
-            messages = getattr(exc, "messages", [str(exc)])
+        except ValidationError as exc:  # a value above its maximum
+            messages = [
+                f"{OPTIONS[name]}: {message}"
+                for name, errors in exc.message_dict.items()
+                for message in errors
+            ]
             self.reject(messages, {"ok": False, "errors": messages} if options["json"] else None)
         policy = policy or rules_for(organisation)
         if options["json"]:

@@ -30,6 +30,7 @@ from omstil.development.services import add_action, set_focus
 from omstil.organisations.accounts import sync_accounts
 from omstil.organisations.models import Organisation, PendingImport, Person
 from omstil.organisations.services import add_admin, preview_import, set_role
+from omstil.privacy.retention import rules_for
 from omstil.programmes.models import Module, Programme
 from omstil.programmes.services import ProgrammeSetup, create_programme
 from omstil.reports import ready
@@ -338,6 +339,29 @@ TARGETS: dict[str, Target] = {
         lambda w: [UNKNOWN_SLUG],
         lambda w: {"confirm": UNKNOWN_SLUG},
         lambda w: Organisation.objects.count(),
+    ),
+    "privacy-view": Target(_org),
+    "retention-change": Target(
+        _org,
+        lambda w: {
+            "leavers_months": "9",
+            "invitation_days": "30",
+            "answers_years": "5",
+            "audit_years": "5",
+        },
+        lambda w: rules_for(w.organisation).leavers_months,
+    ),
+    "person-delete-view": Target(lambda w: [SLUG, "24"]),
+    "person-delete": Target(
+        lambda w: [SLUG, "24"],
+        lambda w: {"confirm": "24"},
+        lambda w: Person.objects.filter(organisation=w.organisation, employee_id="24").exists(),
+    ),
+    "closed-round-delete-view": Target(lambda w: [SLUG, w.hr_round.pk]),
+    "closed-round-delete": Target(
+        lambda w: [SLUG, w.hr_round.pk],
+        lambda w: {"confirm": str(w.hr_round.pk)},
+        lambda w: Round.objects.filter(pk=w.hr_round.pk).exists(),
     ),
     "import-view": Target(_org),
     "import-upload": Target(_org, _upload, lambda w: PendingImport.objects.count()),

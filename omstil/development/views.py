@@ -86,14 +86,16 @@ def dialogue_page(request: HttpRequest, round_id: int, employee_id: str) -> Http
     viewer = acting_user(request)
     leader = get_leader_for_report(viewer, round_id, employee_id)
     context = _dialogue_context(viewer, leader)
+    form = "pdf" if request.GET.get("format") == "pdf" else "html"
     audit(
         "dialogue.view",
         actor=viewer,
         organisation=leader.round.organisation.slug,
         round=round_id,
         subject=employee_id,
+        format=form,
     )
-    if request.GET.get("format") == "pdf":
+    if form == "pdf":
         with translation.override(str(context["language"])):
             html = render_to_string("development/dialogue_print.html", context)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

@@ -186,7 +186,7 @@ FIELDS: dict[str, Promise] = {
     "archive": L("Zip-fil"),
     "entries": L("Poster"),
     "filtered": L("Kun de fundne poster"),
-    "event": L("Hændelse"),
+    "kind": L("Hændelse"),
     "since": L("Fra og med"),
     "through": L("Til og med"),
     "created": L("Nye personer"),
@@ -210,6 +210,28 @@ SUBJECTS: dict[str, Promise] = {
     "mapping.unit": L("Enhed"),
     "report.archive": L("Zip-fil"),
 }
+# Details in this order: what the entry is about first, the rest by its label's place above.
+_ORDER = {
+    key: f"{place:03}" for place, key in enumerate(dict.fromkeys(["round", "subject", *FIELDS]))
+}
+# An import's counts, shown only when something was counted.
+IMPORT_COUNTS = frozenset(
+    {
+        "created",
+        "updated",
+        "moved",
+        "deactivated",
+        "reactivated",
+        "unchanged",
+        "reporting_lines_changed",
+        "new_units",
+        "accounts_created",
+        "accounts_linked",
+        "accounts_email_changed",
+        "accounts_deactivated",
+        "accounts_reactivated",
+    }
+)
 # Events whose counts are what they removed.
 DELETIONS = ("person.delete", "round.delete", "organisation.delete", "retention.run")
 # Shown in the sentence already, so not again among the details.
@@ -302,14 +324,15 @@ def _matching(organisation: str, text: str) -> Q:
     for form in {text, escaped}:
         condition |= Q(_text__icontains=form)
     needle = text.casefold()
-    worded = [
-        event
-        for event in EVENTS
-        if needle in event_label(event).casefold()
-        or any(needle in str(label).casefold() for label in BY_FORMAT.get(event, {}).values())
-    ]
-    if worded:
-        condition |= Q(event__in=worded)
+    for event, label in EVENTS.items():
+        if needle in str(label).casefold():
+            condition |= Q(event=event)
+    for event, variants in BY_FORMAT.items():
+        for form, label in variants.items():
+            if needle in str(label).casefold():
+                condition |= Q(event=event, fields__format=form)
+                if form == "html":  # logged before the format was
+                    condition |= Q(event=event) & ~Q(fields__has_key="format")
     people = list(
         Person.objects.filter(organisation__slug=organisation, name__icontains=text)
         .order_by("pk")
@@ -391,8 +414,9 @@ def _ints(values: Iterable[object]) -> set[int]:
 def details(entry: AuditEntry, names: Names) -> list[tuple[str, str]]:
     """The entry's fields as (label, value) in words, leaving out what the sentence says."""
     shown = []
-    for key, value in entry.fields.items():
-        if key in SAID and entry.event in BY_FORMAT:
+    # In one order on both databases (PostgreSQL's jsonb keeps no order of its own).
+    for key, value in sorted(entry.fields.items(), key=lambda item: _ORDER.get(item[0], item[0])):
+        if (key in SAID and entry.event in BY_FORMAT) or (key in IMPORT_COUNTS and value == 0):
             continue
         counted = WHAT.get(key)
         if counted is not None and isinstance(value, int) and entry.event in DELETIONS:
@@ -426,7 +450,7 @@ def _field_value(event: str, key: str, value: Any, names: Names) -> str:
         return ", ".join(_field_value(event, "user", item, names) for item in value) or "–"
     if (key == "leader" or (key == "subject" and event in LEADER_SUBJECT)) and value is not None:
         return _named(names.people.get(str(value)), str(value))
-    if key == "event" and isinstance(value, str):
+    if key == "kind" and isinstance(value, str):
         return _("alle visninger af rapporter") if value == REPORT_VIEWS else event_label(value)
     if isinstance(value, bool):
         return _("ja") if value else _("nej")

@@ -86,7 +86,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     with transaction.atomic():
         body, count = audit_log.export_file(organisation.slug, found, kind)
         # What was searched for is not kept: it may be a person's name or e-mail address.
-        narrowing = {"event": criteria.event, "since": criteria.since, "through": criteria.until}
+        narrowing = {"kind": criteria.event, "since": criteria.since, "through": criteria.until}
         audit(
             "audit.export",
             actor=acting_user(request),

@@ -14,11 +14,17 @@ Instruments (instrumenter)
   instruments list|show|validate|sync   the library of evaluation instruments
 
 Organisations and rounds
-  org import|show|list|delete|role      people and units from the HR system; HR's role
-  round create|open|remind|close|status|list|tick
+  org import|show|list|role|sso         people and units from the HR system; HR's role; login
+  round create|open|remind|close|status|list|tick|delete
                                         evaluation rounds and competence mappings
   report leader|unit ROUND …            a closed round's report (JSON)
   mapping unit ROUND UNIT_PATH          a closed competence mapping of a unit (JSON, HTML, PDF)
+
+Personal data (persondata; docs/privacy.md)
+  org retention|record|delete           retention rules, the record of processing, deleting
+  person insight|delete --org SLUG ID   everything held about one person (art. 15); deleting them
+  audit list --org SLUG                 the audit log: who saw or changed what
+  backup -o FILE / restore FILE         a consistent copy of the database; loading it
 
 Running Omstil
   serve [--port P]        serve the web application (gunicorn)

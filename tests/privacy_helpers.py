@@ -46,6 +46,16 @@ def rows_holding(*values: str) -> list[tuple[str, str, object]]:
     return found
 
 
+def run(*args: str) -> tuple[int, str, str]:
+    """`omstil ARGS…` in this process: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
 def report(*args: str) -> str:
     out = io.StringIO()
     call_command("report", *args, stdout=out)

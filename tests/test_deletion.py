@@ -2,12 +2,10 @@
 gone from every table, what the organisation still needs stays without a name, nothing else
 changes, and every deletion is whole, audited and confirmed first."""
 
-import io
 import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,16 +24,7 @@ from omstil.privacy.deletion import (
 from omstil.responses.models import Answer, Response
 from omstil.rounds.models import EvaluatedLeader, Invitation, Participation, Round
 from tests.conftest import PASSWORD
-from tests.privacy_helpers import every_report, report, rows_holding
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        return int(exc.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
+from tests.privacy_helpers import every_report, report, rows_holding, run
 
 
 def person(employee_id: str) -> Person:

@@ -1,12 +1,10 @@
 """The retention rules, carried out on a generated organisation with the clock set forward:
 what each rule removes, what stays, and that every report still kept renders the same."""
 
-import io
 import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from omstil.core.audit import audit
@@ -19,17 +17,8 @@ from omstil.privacy.retention import rules_for, set_rules
 from omstil.responses.models import Answer
 from omstil.rounds.models import Invitation, Participation, Round
 from tests.hrfiles import PEOPLE, csv_file
-from tests.privacy_helpers import every_report, rows_holding
+from tests.privacy_helpers import every_report, rows_holding, run
 from tests.report_fixtures import MORE, next_round
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        return int(exc.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
 
 
 def closed_on(round_: Round, moment) -> Round:

@@ -64,7 +64,7 @@ EVENTS: dict[str, Promise] = {
     "organisation.create": L("Oprettede organisationen"),
     "organisation.delete": L("Slettede organisationen"),
     "organisation.import": L("Indlæste en HR-fil"),
-    "organisation.import.preview": L("Så en HR-fil efter før indlæsning"),
+    "organisation.import.preview": L("Forhåndsviste en HR-fil"),
     "organisation.import.cancel": L("Afbrød indlæsningen af en HR-fil"),
     "organisation.admin.add": L("Gjorde en bruger til organisationsadministrator"),
     "organisation.admin.remove": L("Fjernede en organisationsadministrator"),

@@ -363,6 +363,12 @@ TARGETS: dict[str, Target] = {
         lambda w: {"confirm": str(w.hr_round.pk)},
         lambda w: Round.objects.filter(pk=w.hr_round.pk).exists(),
     ),
+    "hr-audit-log-view": Target(_org),
+    "hr-audit-log-csv": Target(_org),
+    "hr-audit-log-xlsx": Target(_org),
+    "hr-audit-log-change": Target(
+        _org, lambda w: {"delete": "1"}, lambda w: AuditEntry.objects.count()
+    ),
     "import-view": Target(_org),
     "import-upload": Target(_org, _upload, lambda w: PendingImport.objects.count()),
     "import-confirm": Target(
@@ -526,6 +532,8 @@ def _content_type(row: Row) -> str:
         return "application/pdf"
     if row.query.get("format") == "xlsx":
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if row.query.get("format") == "csv":
+        return "text/csv"
     if "hent" in row.query:
         return "application/zip"
     return "text/html"

@@ -244,6 +244,13 @@ OMSTIL_PARTICIPATION_REFRESH_SECONDS = max(0, env_int("OMSTIL_PARTICIPATION_REFR
 # by default one per core this process may use, at most 4 (each holds WeasyPrint, some 60 MB).
 OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", min(4, len(os.sched_getaffinity(0)))))
 
+# Who runs Omstil for the organisations (the data processor) and the sub-processors it uses
+# besides the mail server and an organisation's own login: "name|purpose|location;…". They are
+# named in each organisation's record of processing and draft data processing annex.
+OMSTIL_OPERATOR_NAME = env_str("OMSTIL_OPERATOR_NAME", "")
+OMSTIL_OPERATOR_CONTACT = env_str("OMSTIL_OPERATOR_CONTACT", "")
+OMSTIL_SUBPROCESSORS = env_str("OMSTIL_SUBPROCESSORS", "")
+
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)
 if "EMAIL_BACKEND" not in _email:

@@ -20,6 +20,7 @@ from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.lib.job_families import OTHER, coarsen
 from omstil.responses.models import Answer, Comment, Response
+from omstil.responses.vacuum import vacuum_answer_tables
 from omstil.rounds.models import Invitation, Participation, Round
 from omstil.rounds.participation import tally
 from omstil.rounds.services import RoundInvalid
@@ -54,6 +55,8 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
     round_.save()
     audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
     round_closed.send(sender=Round, round=round_, actor=actor)
+    # Old row versions of the rewritten rows go once the closing has committed.
+    transaction.on_commit(vacuum_answer_tables)
 
 
 def forget_who_took_part(round_: Round) -> None:

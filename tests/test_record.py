@@ -72,6 +72,12 @@ def test_own_login_names_its_issuer(fjordby):
     assert "login.fjordby.example" in record_html(fjordby, "annex", "da", printable=True)
 
 
+def test_hr_file_fields_are_named_in_danish(fjordby):
+    hr_file = facts(fjordby)["data"][0]
+    assert hr_file.startswith("HR-filen: medarbejdernummer, navn, e-mail, enhed, leder")
+    assert "unit" not in hr_file
+
+
 def test_comment_field_adds_free_text_to_the_categories(fjordby):
     assert not any(COMMENTS in item for item in facts(fjordby)["data"])
     round_ = draft_round(fjordby)

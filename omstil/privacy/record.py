@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_email_url
 from django.conf import settings
+from django.db.models import Field
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,6 +60,14 @@ def _configured_subprocessors() -> list[dict[str, str]]:
     return rows
 
 
+def _person_field(name: str) -> str:
+    """The Danish name of one of the HR file's fields on a person."""
+    if name == "unit":
+        return _("enhed")
+    field = Person._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
+
+
 def _single_sign_on(organisation: Organisation) -> SingleSignOn | None:
     return SingleSignOn.objects.filter(organisation=organisation).first()
 
@@ -92,7 +101,7 @@ def record_facts(organisation: Organisation) -> dict[str, Any]:
     ]
 
     person_fields = ", ".join(
-        str(getattr(Person._meta.get_field(name), "verbose_name", name))
+        _person_field(name)
         for name in (
             "employee_id",
             "name",
@@ -201,6 +210,7 @@ def record_facts(organisation: Organisation) -> dict[str, Any]:
                 "Tal vises kun, når der er svar nok (diskretionskontrol), og enkeltsvar "
                 "vises aldrig."
             ),
+            _("Organisationerne holdes adskilt: ingen ser noget fra en anden organisation."),
             _("Adgang efter rolle; administratorer logger ind med totrinsbekræftelse."),
             _("Login spærres efter gentagne fejlforsøg."),
             _("Kun krypteret forbindelse (HTTPS) og sikre cookies i drift."),

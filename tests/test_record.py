@@ -220,3 +220,32 @@ def test_admin_membership_is_what_counts(fjordby):
     add_admin(fjordby, user, actor=None)
     counts = {row["name"]: row["count"] for row in facts(fjordby)["subjects"]}
     assert counts["Organisationens administratorer (HR)"] == 1
+
+
+def test_the_command_line_writes_the_record_as_html_and_pdf(closed, tmp_path):
+    from tests.privacy_helpers import run
+
+    code, out, _err = run("org", "record", "--org", "fjordby", "--format", "html")
+    assert code == 0
+    assert out.startswith("<!DOCTYPE html>") or "<html" in out[:200]
+    assert "slettes 6 måneder efter" in out
+    pdf = tmp_path / "fortegnelse.pdf"
+    code, _out, _err = run(
+        "org",
+        "record",
+        "--org",
+        "fjordby",
+        "--format",
+        "pdf",
+        "--document",
+        "annex",
+        "-o",
+        str(pdf),
+    )
+    assert code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    code, _out, err = run("org", "record", "--org", "fjordby", "--format", "pdf")
+    assert code == 1
+    assert "-o" in err
+    code, _out, _err = run("org", "record", "--org", "ingen")
+    assert code == 1

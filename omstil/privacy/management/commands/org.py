@@ -4,16 +4,19 @@ The organisations app's `org` command, extended: this app comes before it in INS
 so Django runs this command for `omstil org` (docs/architecture.md).
 """
 
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from omstil.organisations.management.commands import org
 from omstil.privacy.commands import add_deletion_flags, run_deletion
 from omstil.privacy.deletion import delete_organisation, plan_organisation_deletion
 from omstil.privacy.models import DEFAULTS
+from omstil.privacy.record import record_html, record_pdf
 from omstil.privacy.retention import rules_for, rules_text, set_rules
 
 OPTIONS = {
@@ -36,6 +39,17 @@ class Command(org.Command):
         for name, flag in OPTIONS.items():
             retention.add_argument(flag, dest=name, type=int, metavar="N")
         self.add_json_flag(retention)
+        record = self.actions.add_parser(
+            "record",
+            help="The record of processing (art. 30), or the draft data processing annex.",
+        )
+        record.add_argument("--org", required=True, metavar="SLUG")
+        record.add_argument("--format", choices=["html", "pdf"], default="html")
+        record.add_argument(
+            "--document", choices=["record", "annex"], default="record", help="default: record"
+        )
+        record.add_argument("--language", choices=["da", "en"], default="da")
+        record.add_argument("-o", "--output", type=Path, metavar="FILE")
         delete = self.actions.add_parser(
             "delete", help="Delete an organisation with everything under it."
         )
@@ -67,6 +81,24 @@ class Command(org.Command):
             return
         for line in rules_text(policy):
             self.stdout.write(line)
+
+    def handle_record(self, **options: Any) -> None:
+        organisation = self._organisation(options["org"], as_json=False)
+        if options["format"] == "pdf" and not options["output"]:
+            self.reject([_("En PDF skrives til en fil: brug -o FIL.")])
+        with translation.override(options["language"]):
+            if options["format"] == "pdf":
+                options["output"].write_bytes(
+                    record_pdf(organisation, options["document"], options["language"])
+                )
+                return
+            html = record_html(
+                organisation, options["document"], options["language"], printable=True
+            )
+        if options["output"]:
+            options["output"].write_text(html, encoding="utf-8")
+        else:
+            self.stdout.write(html)
 
     def handle_delete(self, **options: Any) -> None:
         organisation = self._organisation(options["org"], options["json"])

@@ -8,10 +8,15 @@ The commands run as an operator runs them, in processes of their own, on databas
 
 import json
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -86,7 +91,6 @@ def test_a_restored_backup_gives_the_same_reports(closed_database, empty, tmp_pa
 def test_a_backup_is_not_loaded_into_a_database_with_tables(closed_database, tmp_path):
     target = tmp_path / "omstil.backup"
     assert closed_database.omstil("backup", "-o", str(target)).returncode == 0
-    closed_database.omstil("audit", "list", "--org", "fjordby")
     before = closed_database.state()
     entries = closed_database.count("SELECT count(*) FROM core_auditentry")
 
@@ -123,3 +127,65 @@ def test_a_backup_of_the_other_kind_of_database_is_refused(kind, empty, tmp_path
         assert not path.exists() or sqlite3.connect(path).execute(
             "SELECT count(*) FROM sqlite_master"
         ).fetchone() == (0,)
+
+
+# Runs `omstil backup` with a pause before the finished copy is renamed, where the test kills it.
+PAUSING = textwrap.dedent(
+    """
+    import os, sys, time
+    import django
+    os.environ["DJANGO_SETTINGS_MODULE"] = "omstil.settings"
+    django.setup()
+    from django.core.management import call_command
+
+    def pause(*args):
+        print("MIDWAY", flush=True)
+        time.sleep(600)
+
+    os.replace = pause
+    call_command(*sys.argv[1:])
+    """
+)
+
+
+def test_a_killed_backup_leaves_no_half_file(closed_database, tmp_path):
+    target = tmp_path / "omstil.backup"
+    target.write_bytes(b"the backup of yesterday")
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSING, "backup", "-o", str(target)],
+        env=closed_database.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.strip() == b"MIDWAY", process.stderr.read() if process.stderr else line
+
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+    assert target.read_bytes() == b"the backup of yesterday"
+
+
+def test_a_backup_is_taken_while_another_transaction_writes(closed_database, kind, empty, tmp_path):
+    target = tmp_path / "omstil.backup"
+    insert = "INSERT INTO core_auditentry (at, event, actor_label, organisation, fields) VALUES "
+    if kind == "sqlite":
+        writer: Any = sqlite3.connect(
+            closed_database.url.removeprefix("sqlite:///"), isolation_level=None
+        )
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute(insert + "(datetime('now'), '', 'uncommitted', 'fjordby', '{}')")
+    else:
+        writer = psycopg.connect(closed_database.url)
+        writer.execute(insert + "(now(), '', 'uncommitted', 'fjordby', '{}')")
+    try:
+        made = closed_database.omstil("backup", "-o", str(target))
+    finally:
+        writer.rollback()
+        writer.close()
+
+    assert made.returncode == 0, made.stderr.decode()
+    assert empty.omstil("restore", str(target)).returncode == 0
+    assert empty.state() == closed_database.state()
+    assert empty.count("SELECT count(*) FROM core_auditentry WHERE event = 'uncommitted'") == 0

@@ -12,6 +12,9 @@ from omstil.core.commands import OmstilCommand
 
 class Command(OmstilCommand):
     help = "Write a consistent copy of the database DATABASE_URL names (docs/backup.md)."
+    # The checks would open a transaction of their own, which on SQLite waits for the write lock
+    # that a running Omstil may hold; the copy itself needs none.
+    requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", required=True, metavar="FILE")

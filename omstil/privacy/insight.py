@@ -82,6 +82,13 @@ RATER_GROUPS: dict[str, Promise] = {
     "peer": L("Kollega på samme niveau"),
     COMPETENCE_GROUP: L("Egne digitale kompetencer"),
 }
+# How far a queued e-mail has come (django.tasks' statuses).
+EMAIL_STATUSES: dict[str, Promise] = {
+    "READY": L("venter på at blive sendt"),
+    "RUNNING": L("sendes"),
+    "SUCCESSFUL": L("sendt"),
+    "FAILED": L("kunne ikke sendes"),
+}
 CLOSED_INVITATION = L(
     "Runden er lukket. Omstil gemmer ikke længere, om personen svarede, hvornår e-mailen blev "
     "sendt, eller om der blev sendt påmindelser: det blev glemt, da runden lukkede."
@@ -502,7 +509,12 @@ def _emails(others: Others) -> list[dict[str, Any]]:
         condition |= Q(_text__icontains=address)
     tasks = DBTaskResult.objects.annotate(_text=Cast("args_kwargs", TextField())).filter(condition)
     return [
-        {"enqueued_at": task.enqueued_at, "finished_at": task.finished_at, "status": task.status}
+        {
+            "enqueued_at": task.enqueued_at,
+            "finished_at": task.finished_at,
+            "status": task.status,
+            "status_label": str(EMAIL_STATUSES.get(task.status, task.status)),
+        }
         for task in tasks.order_by("enqueued_at")
         if addresses & _recipients(task.args_kwargs)
     ]

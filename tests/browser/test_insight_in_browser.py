@@ -19,11 +19,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def kommune_in_browser(transactional_db, hr):
     round_ = build_closed_round()
-    people = {person.employee_id: person for person in Person.objects.select_related("user")}
+    accounts = {person.employee_id: person.user for person in Person.objects.select_related("user")}
+    cecilie, anne = accounts["3"], accounts["1"]
+    assert cecilie is not None
+    assert anne is not None
     leader = EvaluatedLeader.objects.get(round=round_, employee_id="3")
-    set_focus(leader, [KEYS[0]], [], actor=people["3"].user)
-    add_comment(leader, people["3"].user, "Jeg starter efter sommerferien")
-    add_comment(leader, people["1"].user, "Husk budgettet")
+    set_focus(leader, [KEYS[0]], [], actor=cecilie)
+    add_comment(leader, cecilie, "Jeg starter efter sommerferien")
+    add_comment(leader, anne, "Husk budgettet")
     return hr(round_.organisation)
 
 

@@ -496,3 +496,24 @@ def test_the_page_and_its_dates_are_in_english_when_english_is_chosen(client, ko
     assert '<html lang="en">' in html
     assert TODAY.strftime("%b") in html
     assert "Cecilie Ærø" in html
+
+
+def test_the_command_line_gives_the_insight_as_json_and_pdf(closed, tmp_path):
+    from tests.privacy_helpers import run
+
+    code, out, _err = run("person", "insight", "--org", "fjordby", "3", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["person"]["name"] == "Cecilie Ærø"
+    assert "anonymous_answers" in document
+    pdf = tmp_path / "indsigt.pdf"
+    code, _out, _err = run(
+        "person", "insight", "--org", "fjordby", "3", "--format", "pdf", "-o", str(pdf)
+    )
+    assert code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    formats = AuditEntry.objects.filter(event="person.insight").values_list("fields", flat=True)
+    assert sorted(fields["format"] for fields in formats) == ["json", "pdf"]
+    code, _out, err = run("person", "insight", "--org", "fjordby", "999", "--format", "json")
+    assert code == 1
+    assert "999" in err

@@ -79,6 +79,7 @@ def test_a_restored_backup_gives_the_same_reports(closed_database, empty, tmp_pa
     assert made.returncode == 0, made.stderr.decode()
     assert json.loads(made.stdout) == {"file": str(target), "bytes": target.stat().st_size}
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
+    assert target.stat().st_mode & 0o777 == 0o600
     loaded = empty.omstil("restore", str(target), "--json")
     assert loaded.returncode == 0, loaded.stderr.decode()
     assert json.loads(loaded.stdout)["bytes"] == target.stat().st_size

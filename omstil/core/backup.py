@@ -6,13 +6,16 @@ renamed when complete, so an interrupted backup leaves no half file. A restore r
 that already has tables, and a backup of the other kind of database (docs/backup.md).
 """
 
+import contextlib
 import glob
 import os
 import shutil
 import sqlite3
 import subprocess
 import uuid
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -20,6 +23,26 @@ from django.utils.translation import gettext as _
 
 SQLITE_HEADER = b"SQLite format 3\0"
 PG_DUMP_HEADER = b"PGDMP"
+KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+# The connection settings Django and dj-database-url use, as libpq's environment variables.
+LIBPQ_ENVIRONMENT = {
+    "HOST": "PGHOST",
+    "PORT": "PGPORT",
+    "USER": "PGUSER",
+    "PASSWORD": "PGPASSWORD",
+    "NAME": "PGDATABASE",
+}
+LIBPQ_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "service": "PGSERVICE",
+    "passfile": "PGPASSFILE",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
 
 
 class BackupFailed(Exception):
@@ -48,13 +71,20 @@ def backup(target: Path) -> int:
         raise BackupFailed([_("Mappen %(folder)s findes ikke.") % {"folder": str(target.parent)}])
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
     try:
+        # Only the owner may read the copy: it holds every person's data.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as error:
+        raise BackupFailed(
+            [
+                _("Backuppen kan ikke skrives i %(folder)s: %(error)s")
+                % {"folder": str(target.parent), "error": error.strerror}
+            ]
+        ) from None
+    try:
         if kind == "sqlite":
-            _sqlite_copy(Path(settings.DATABASES["default"]["NAME"]), partial)
+            _sqlite_backup(Path(settings.DATABASES["default"]["NAME"]), partial)
         else:
-            _run(
-                "pg_dump",
-                ["--format=custom", "--no-password", f"--file={partial}"],
-            )
+            _run("pg_dump", ["--format=custom", "--no-password", f"--file={partial}"])
         with partial.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, target)
@@ -63,31 +93,33 @@ def backup(target: Path) -> int:
     return target.stat().st_size
 
 
-def restore(source: Path) -> int:
-    """Load the backup `source` into the database, which must be empty; return its size."""
+def backup_kind(source: Path) -> str:
+    """`sqlite` or `postgresql`: the kind of database the backup `source` was taken of."""
     try:
         with source.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError:
         raise BackupFailed([_("Filen %(file)s kan ikke læses.") % {"file": str(source)}]) from None
-    if header.startswith(SQLITE_HEADER):
-        found = "sqlite"
-    elif header.startswith(PG_DUMP_HEADER):
-        found = "postgresql"
-    else:
-        raise BackupFailed(
-            [_("Filen %(file)s er ikke en backup fra Omstil.") % {"file": str(source)}]
-        )
+    if header.startswith(SQLITE_HEADER) and _sqlite_has_omstil_tables(source):
+        return "sqlite"
+    if header.startswith(PG_DUMP_HEADER) and _pg_dump_has_omstil_tables(source):
+        return "postgresql"
+    raise BackupFailed([_("Filen %(file)s er ikke en backup fra Omstil.") % {"file": str(source)}])
+
+
+def restore(source: Path) -> int:
+    """Load the backup `source` into the database, which must be empty; return its size."""
     kind = database_kind()
+    found = backup_kind(source)
     if found != kind:
-        names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
         raise BackupFailed(
             [
                 _(
                     "Filen er en backup af en %(found)s-database, men DATABASE_URL peger på en "
-                    "%(kind)s-database."
+                    "%(kind)s-database. En backup kan kun indlæses i samme slags database; "
+                    "intet er skrevet."
                 )
-                % {"found": names[found], "kind": names[kind]}
+                % {"found": KIND_NAMES[found], "kind": KIND_NAMES[kind]}
             ]
         )
     if connection.introspection.table_names():
@@ -107,9 +139,11 @@ def restore(source: Path) -> int:
             "pg_restore",
             [
                 "--no-owner",
+                "--no-privileges",
                 "--no-password",
                 "--single-transaction",
                 "--exit-on-error",
+                # Empty: the database comes from PGDATABASE, like the rest of the connection.
                 "--dbname=",
                 str(source),
             ],
@@ -117,15 +151,72 @@ def restore(source: Path) -> int:
     return source.stat().st_size
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    """Copy a SQLite database page by page with the online backup API, as one transaction."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reading:
-        writing = sqlite3.connect(target)
+def _sqlite_backup(source: Path, target: Path) -> None:
+    """Copy the live SQLite database into `target` as one file with no write-ahead log."""
+    _sqlite_copy(source, target)
+    with _sqlite_errors():
+        copy = sqlite3.connect(target)
         try:
-            reading.backup(writing)
+            copy.execute("PRAGMA journal_mode=DELETE")
         finally:
-            writing.close()
-    reading.close()
+            copy.close()
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy a SQLite database page by page with the online backup API, in one step.
+
+    One step reads the whole source inside one read transaction: a consistent snapshot, while
+    other connections go on writing to the write-ahead log.
+    """
+    with _sqlite_errors():
+        reading = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            writing = sqlite3.connect(target)
+            try:
+                reading.backup(writing)
+            finally:
+                writing.close()
+        finally:
+            reading.close()
+
+
+@contextlib.contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """Turn a SQLite error into BackupFailed in SQLite's own words."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise BackupFailed([_("SQLite-fejl: %(error)s") % {"error": str(error)}]) from error
+
+
+def _sqlite_has_omstil_tables(source: Path) -> bool:
+    """Whether the SQLite file `source` holds Omstil's tables (Django's record of migrations)."""
+    try:
+        reading = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = reading.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+                ["django_migrations"],
+            ).fetchone()
+        finally:
+            reading.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
+def _pg_dump_has_omstil_tables(source: Path) -> bool:
+    """Whether the `pg_dump` archive `source` holds Omstil's tables (read with `pg_restore -l`)."""
+    result = subprocess.run(
+        [postgresql_tool("pg_restore"), "--list", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode == 0 and any(
+        " TABLE " in line and line.split()[-2:-1] == ["django_migrations"]
+        for line in result.stdout.splitlines()
+    )
 
 
 def postgresql_tool(name: str) -> str:
@@ -150,23 +241,18 @@ def postgresql_tool(name: str) -> str:
     )
 
 
-def _connection_environment() -> dict[str, str]:
-    """The connection parameters of Django's database as libpq's environment variables."""
-    db = settings.DATABASES["default"]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
-    for variable, setting in [
-        ("PGHOST", "HOST"),
-        ("PGPORT", "PORT"),
-        ("PGUSER", "USER"),
-        ("PGPASSWORD", "PASSWORD"),
-        ("PGDATABASE", "NAME"),
-    ]:
-        value = db.get(setting)
+def client_environment(database: Mapping[str, Any], inherited: Mapping[str, str]) -> dict[str, str]:
+    """The environment for a PostgreSQL client program: `inherited`, with the connection of
+    Django's `database` settings as libpq's variables, so no password is on a command line."""
+    env = dict(inherited)
+    for setting, variable in LIBPQ_ENVIRONMENT.items():
+        value = database.get(setting)
         if value:
             env[variable] = str(value)
-    sslmode = db.get("OPTIONS", {}).get("sslmode")
-    if sslmode:
-        env["PGSSLMODE"] = str(sslmode)
+    for option, variable in LIBPQ_OPTIONS.items():
+        value = database.get("OPTIONS", {}).get(option)
+        if value:
+            env[variable] = str(value)
     return env
 
 
@@ -174,9 +260,10 @@ def _run(program: str, args: list[str]) -> None:
     """Run a PostgreSQL client program; its connection comes from the environment only."""
     result = subprocess.run(
         [postgresql_tool(program), *args],
-        env=_connection_environment(),
+        env=client_environment(settings.DATABASES["default"], os.environ),
         capture_output=True,
         text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BackupFailed([_("%(name)s mislykkedes:") % {"name": program}, result.stderr.strip()])

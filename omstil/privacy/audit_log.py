@@ -106,6 +106,8 @@ EVENTS: dict[str, Promise] = {
     "programme.module.delete": L("Slettede et modul"),
     "programme.attendance": L("Registrerede fremmøde"),
     "person.delete": L("Slettede en person"),
+    "person.insight": L("Så indsigten i en persons data"),
+    "record.download": L("Hentede fortegnelsen eller bilaget til databehandleraftalen"),
     "retention.set": L("Ændrede opbevaringsreglerne"),
     "retention.run": L("Slettede efter opbevaringsreglerne"),
     "audit.export": L("Hentede revisionssporet"),
@@ -135,6 +137,11 @@ BY_FORMAT: dict[str, dict[str, Promise]] = {
     "dialogue.view": {
         "html": L("Så dialogsiden"),
         "pdf": L("Hentede dialogsiden som PDF"),
+    },
+    "person.insight": {
+        "html": L("Så indsigten i alt, hvad Omstil har om en person"),
+        "json": L("Hentede indsigten i en persons data som JSON-fil"),
+        "pdf": L("Hentede indsigten i en persons data som PDF"),
     },
     "audit.export": {
         "csv": L("Hentede revisionssporet som CSV-fil"),

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from omstil.lib.env import env_bool, env_int, env_list, env_str
+from omstil.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OMSTIL_VAR_DIR", str(BASE_DIR / "var")))
@@ -244,12 +244,33 @@ OMSTIL_PARTICIPATION_REFRESH_SECONDS = max(0, env_int("OMSTIL_PARTICIPATION_REFR
 # by default one per core this process may use, at most 4 (each holds WeasyPrint, some 60 MB).
 OMSTIL_PDF_PROCESSES = max(1, env_int("OMSTIL_PDF_PROCESSES", min(4, len(os.sched_getaffinity(0)))))
 
-# Who runs Omstil for the organisations (the data processor) and the sub-processors it uses
-# besides the mail server and an organisation's own login: "name|purpose|location;…". They are
-# named in each organisation's record of processing and draft data processing annex.
+
+def _subprocessors(name: str) -> list[tuple[str, str, str]]:
+    """A list of sub-processors, "name|purpose|location;…", as (name, purpose, location)."""
+    found = []
+    for entry in env_str(name, "").split(";"):
+        if not entry.strip():
+            continue
+        parts = [part.strip() for part in entry.split("|")]
+        if len(parts) > 3 or not parts[0]:
+            raise ConfigurationError(
+                f"{name}: {entry.strip()!r} is not name|purpose|location "
+                "(separate sub-processors with ;)"
+            )
+        parts += ["", ""]
+        found.append((parts[0], parts[1], parts[2]))
+    return found
+
+
+# Who runs Omstil for the organisations (the data processor), how to reach them and their data
+# protection officer, the sub-processors they use besides the mail server and an organisation's
+# own login, and how many days they keep backups. All are named in each organisation's record
+# of processing and draft data processing annex (docs/privacy.md).
 OMSTIL_OPERATOR_NAME = env_str("OMSTIL_OPERATOR_NAME", "")
 OMSTIL_OPERATOR_CONTACT = env_str("OMSTIL_OPERATOR_CONTACT", "")
-OMSTIL_SUBPROCESSORS = env_str("OMSTIL_SUBPROCESSORS", "")
+OMSTIL_DPO_CONTACT = env_str("OMSTIL_DPO_CONTACT", "")
+OMSTIL_SUBPROCESSORS = _subprocessors("OMSTIL_SUBPROCESSORS")
+OMSTIL_BACKUP_DAYS = max(1, env_int("OMSTIL_BACKUP_DAYS", 35))
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = dj_email_url.parse(EMAIL_URL)

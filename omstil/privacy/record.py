@@ -1,7 +1,13 @@
 """The record of processing (fortegnelse, GDPR art. 30) and the draft data processing annex
 (bilag til databehandleraftalen) of one organisation, made from what is set for it now: its
-rounds' rules, its own login, its retention rules and the operator's settings."""
+people and roles, its rounds' rules, its own login, its retention rules and the operator's
+settings.
 
+The facts are gathered once (`record_facts`) and arranged twice: as the record, and as the annex
+to the data processing agreement (`record_html`, `record_pdf`).
+"""
+
+from collections.abc import Sequence
 from typing import Any
 
 import dj_email_url
@@ -10,54 +16,78 @@ from django.db.models import Field
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from omstil.accounts.models import Membership
+from omstil.accounts.models import Membership, User
+from omstil.core.models import AuditEntry
 from omstil.core.pdf import html_to_pdf
+from omstil.development.models import DevelopmentPlan, FollowUp, PlanComment
 from omstil.organisations.models import Organisation, Person, SingleSignOn
+from omstil.organisations.services import PENDING_LIFETIME_HOURS
+from omstil.privacy.expiry import TASK_RESULT_DAYS
+from omstil.privacy.record_measures import (
+    end_of_agreement,
+    organisational_measures,
+    security_measures,
+)
 from omstil.privacy.retention import rules_for, rules_text
-from omstil.rounds.models import Round
+from omstil.programmes.models import Attendance, Participant
+from omstil.responses.models import Comment, Response
+from omstil.rounds.models import EvaluatedLeader, Invitation, ListCorrection, Round
 from omstil.rounds.policy import who_sees_what
 
 DOCUMENTS = ("record", "annex")
 
-# Member states of the EU and the other EEA countries, as ISO 3166 codes and Danish names.
-EEA = {
-    "eu", "eøs", "eea", "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr",
-    "hu", "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se",
-    "is", "li", "no", "danmark", "sverige", "norge", "finland", "tyskland", "irland", "holland",
-    "nederlandene", "frankrig", "belgien", "island", "østrig", "polen", "spanien", "italien",
-    "estland", "letland", "litauen", "luxembourg", "portugal",
+# The HR file's columns as a person holds them, in the order of the file.
+HR_FILE_FIELDS = (
+    "employee_id",
+    "name",
+    "email",
+    "unit",
+    "is_leader",
+    "leader_since",
+    "reports_to_employee_id",
+    "nearest_leader_employee_id",
+    "job_family",
+    "language",
+    "active",
+)
+
+# The EU and the other EEA countries: ISO 3166 codes, which count only in capitals ("DE", not
+# the Danish word "de"), and Danish and English names.
+EEA_CODES = {
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+}  # fmt: skip
+EEA_NAMES = {
+    "eu", "eøs", "eea", "danmark", "denmark", "sverige", "sweden", "norge", "norway", "finland",
+    "tyskland", "germany", "irland", "ireland", "holland", "nederlandene", "netherlands",
+    "frankrig", "france", "belgien", "belgium", "island", "iceland", "østrig", "austria",
+    "polen", "poland", "spanien", "spain", "italien", "italy", "estland", "estonia", "letland",
+    "latvia", "litauen", "lithuania", "luxembourg", "portugal", "tjekkiet", "czechia",
 }  # fmt: skip
 
 
-def _within_eea(location: str) -> bool:
-    """Whether a sub-processor's stated location lies in the EU/EEA."""
-    words = {word.strip(" .()").lower() for word in location.replace(",", " ").split()}
-    return bool(words & EEA)
+def within_eea(location: str) -> bool:
+    """Whether a sub-processor's stated location names a place in the EU/EEA."""
+    words = {word.strip(" .()") for word in location.replace(",", " ").split()}
+    return bool(words & EEA_CODES) or bool({word.lower() for word in words} & EEA_NAMES)
 
 
 def _mail_host() -> str:
-    """The host of the outgoing mail server, or "" when mail is not sent through one."""
-    host = str(getattr(settings, "EMAIL_HOST", "") or "")
-    url = str(getattr(settings, "EMAIL_URL", "") or "")
-    if url:
-        parsed = dj_email_url.parse(url)
-        if parsed.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend":
-            host = str(parsed.get("EMAIL_HOST") or "localhost")
-        else:
-            host = ""
-    return host
+    """The host of the outgoing mail server, or "" when e-mail does not leave through one."""
+    parsed = dj_email_url.parse(str(getattr(settings, "EMAIL_URL", "") or "console://"))
+    if parsed.get("EMAIL_BACKEND") != "django.core.mail.backends.smtp.EmailBackend":
+        return ""
+    return str(parsed.get("EMAIL_HOST") or "localhost")
 
 
-def _configured_subprocessors() -> list[dict[str, str]]:
-    """OMSTIL_SUBPROCESSORS as rows: "name|purpose|location;…"."""
-    rows = []
-    for entry in str(getattr(settings, "OMSTIL_SUBPROCESSORS", "") or "").split(";"):
-        if not entry.strip():
-            continue
-        name, purpose, location = ([*(part.strip() for part in entry.split("|")), "", ""])[:3]
-        rows.append({"name": name, "purpose": purpose, "location": location})
-    return rows
+def _to_fill_in_by_operator() -> str:
+    return _("udfyldes af driftsleverandøren")
+
+
+def _to_fill_in_by_controller() -> str:
+    return _("udfyldes af den dataansvarlige")
 
 
 def _person_field(name: str) -> str:
@@ -68,28 +98,29 @@ def _person_field(name: str) -> str:
     return str(field.verbose_name) if isinstance(field, Field) else name
 
 
-def _single_sign_on(organisation: Organisation) -> SingleSignOn | None:
-    return SingleSignOn.objects.filter(organisation=organisation).first()
-
-
-def record_facts(organisation: Organisation) -> dict[str, Any]:
-    """Everything the record and the annex say, from the organisation's settings as they are."""
-    sso = _single_sign_on(organisation)
-    rounds = list(Round.objects.filter(organisation=organisation).order_by("created_at", "pk"))
-    comments = any(round_.comment_field for round_ in rounds)
-    people = Person.objects.filter(organisation=organisation, active=True)
+def _subjects(organisation: Organisation) -> list[dict[str, Any]]:
+    """The categories of data subjects, each with how many Omstil holds now."""
+    people = Person.objects.filter(organisation=organisation)
+    active = people.filter(active=True)
+    above_leaders = set(
+        active.filter(is_leader=True).values_list("nearest_leader_employee_id", flat=True)
+    )
     memberships = Membership.objects.filter(organisation=organisation)
-
-    subjects = [
-        {"name": _("Ansatte i HR-filen"), "count": people.count()},
-        {"name": _("Ledere"), "count": people.filter(is_leader=True).count()},
+    accounts = (
+        people.filter(user__isnull=False).values("user").union(memberships.values("user")).count()
+    )
+    return [
+        {"name": _("Ansatte i HR-filen"), "count": active.count()},
+        {"name": _("Ledere"), "count": active.filter(is_leader=True).count()},
         {
-            "name": _("Brugere med konto i Omstil"),
-            "count": Person.objects.filter(organisation=organisation, user__isnull=False)
-            .values("user")
-            .union(memberships.values("user"))
-            .count(),
+            "name": _("Overordnede ledere (ledere med ledere under sig)"),
+            "count": active.filter(employee_id__in=above_leaders - {""}).count(),
         },
+        {
+            "name": _("Fratrådte, som endnu ikke er slettet"),
+            "count": people.filter(active=False).count(),
+        },
+        {"name": _("Brugere med konto i Omstil"), "count": accounts},
         {
             "name": _("Organisationens administratorer (HR)"),
             "count": memberships.filter(role=Membership.Role.ADMIN).count(),
@@ -100,65 +131,228 @@ def record_facts(organisation: Organisation) -> dict[str, Any]:
         },
     ]
 
-    person_fields = ", ".join(
-        _person_field(name)
-        for name in (
-            "employee_id",
-            "name",
-            "email",
-            "unit",
-            "is_leader",
-            "leader_since",
-            "reports_to_employee_id",
-            "nearest_leader_employee_id",
-            "job_family",
-            "language",
-            "active",
-        )
-    )
+
+def _category(name: str, text: str, count: int | None = None) -> dict[str, Any]:
+    return {"name": name, "text": text, "count": count}
+
+
+def _data_held(
+    organisation: Organisation, rounds: Sequence[Round], sso: SingleSignOn | None
+) -> list[dict[str, Any]]:
+    """The categories of personal data Omstil holds for the organisation, with counts now."""
+    in_rounds = {"round__organisation": organisation}
+    fields = ", ".join(_person_field(name) for name in HR_FILE_FIELDS)
     data = [
-        _("HR-filen: %(fields)s.") % {"fields": person_fields},
-        _(
-            "Konti: navn, e-mailadresse, adgangskode (kun som hash), totrinsbekræftelse og "
-            "roller i organisationen."
+        _category(
+            _("HR-filen"),
+            _(
+                "For hver person: %(fields)s. En uploadet HR-fil, som er vist, men ikke "
+                "indlæst, slettes efter %(hours)s timer."
+            )
+            % {"fields": fields, "hours": PENDING_LIFETIME_HOURS},
+            Person.objects.filter(organisation=organisation).count(),
         ),
-        _(
-            "Invitationer til runderne: hvem der er inviteret, med navn og e-mailadresse, og "
-            "om de har svaret – aldrig hvad de svarede."
+        _category(
+            _("Konti"),
+            _(
+                "Navn, e-mailadresse, sprog, adgangskode (kun som hash), nøglen til "
+                "totrinsbekræftelse og rollerne i organisationen."
+            ),
         ),
-        _(
-            "Anonyme svar: svarene på udsagnene, gemt uden forbindelse til den, der svarede, og "
-            "kun vist samlet, når der er svar nok."
+        _category(
+            _("Rundernes billede af organisationen"),
+            _(
+                "For hver runde de evaluerede lederes navn, e-mailadresse og enhed og deres "
+                "overordnede, sådan som organisationen så ud, da runden åbnede."
+            ),
+            EvaluatedLeader.objects.filter(**in_rounds).count(),
+        ),
+        _category(
+            _("Invitationer"),
+            _(
+                "Hvem der er inviteret til at svare om hvilken leder, med navn, e-mailadresse "
+                "og sprog, og mens runden er åben, om de har svaret – aldrig hvad de svarede."
+            ),
+            Invitation.objects.filter(**in_rounds).count(),
+        ),
+        _category(
+            _("Anonyme svar"),
+            _(
+                "Svarene på udsagnene og i kortlægninger medarbejdernes vurdering af egne "
+                "kompetencer, gemt uden forbindelse til den, der svarede, og kun vist samlet."
+            ),
+            Response.objects.filter(**in_rounds, submitted=True).count(),
         ),
     ]
-    if comments:
+    if any(round_.comment_field for round_ in rounds):
         data.append(
-            _(
-                "Fritekstkommentarer fra runder med kommentarfelt: de gemmes anonymt, men kan "
-                "rumme det, svareren selv skriver."
+            _category(
+                _("Fritekstkommentarer"),
+                _(
+                    "Kommentarer fra runder med kommentarfelt. De gemmes anonymt, men kan rumme "
+                    "det, svareren selv skriver, også om andre."
+                ),
+                Comment.objects.filter(**in_rounds).count(),
+            )
+        )
+    if any(round_.list_check_until for round_ in rounds):
+        data.append(
+            _category(
+                _("Ledernes rettelser til listen over respondenter"),
+                _("Lederens egne ord om, hvem der mangler eller ikke skal med på listen."),
+                ListCorrection.objects.filter(**in_rounds).count(),
             )
         )
     data += [
-        _("Udviklingsplaner, dialog og opfølgning for lederne."),
-        _("Deltagelse i kompetenceforløb."),
-        _("Selvvurderinger."),
-        _("Revisionsspor: hvem der har set og ændret hvad, og hvornår."),
+        _category(
+            _("Udviklingsplaner"),
+            _(
+                "Lederens fokusområder og handlinger med frister og status, og de overordnedes "
+                "kommentarer til planen (%(comments)s kommentarer nu)."
+            )
+            % {
+                "comments": PlanComment.objects.filter(
+                    plan__round__organisation=organisation
+                ).count()
+            },
+            DevelopmentPlan.objects.filter(**in_rounds).count(),
+        ),
+        _category(
+            _("Opfølgning"),
+            _("Datoerne for lederens samtale med den overordnede og for dialogmødet."),
+            FollowUp.objects.filter(**in_rounds).count(),
+        ),
+        _category(
+            _("Kompetenceforløb"),
+            _(
+                "Hvilke ledere der deltager i hvilket forløb, og deres fremmøde pr. modul "
+                "(%(attendance)s registreringer af fremmøde nu)."
+            )
+            % {
+                "attendance": Attendance.objects.filter(
+                    participant__programme__organisation=organisation
+                ).count()
+            },
+            Participant.objects.filter(programme__organisation=organisation).count(),
+        ),
+        _category(
+            _("Selvvurderinger"),
+            _(
+                "Svar og noter i lederens egne selvvurderinger. Kun lederen selv ser dem; de er "
+                "ikke knyttet til organisationen, runderne eller rapporterne."
+            ),
+        ),
+        _category(
+            _("Revisionsspor"),
+            _(
+                "Hvem der har ændret hvad og set hvilke rapporter, hvornår: brugerens "
+                "e-mailadresse og id'erne på det, der blev ændret eller set – aldrig svar."
+            ),
+            AuditEntry.objects.filter(organisation=organisation.slug).count(),
+        ),
+        _category(
+            _("E-mails"),
+            ngettext(
+                "Invitationer, påmindelser og links til at logge ind, med modtagerens "
+                "e-mailadresse, mens de venter på at blive sendt; de slettes %(days)s dag "
+                "efter afsendelsen.",
+                "Invitationer, påmindelser og links til at logge ind, med modtagerens "
+                "e-mailadresse, mens de venter på at blive sendt; de slettes %(days)s dage "
+                "efter afsendelsen.",
+                TASK_RESULT_DAYS,
+            )
+            % {"days": TASK_RESULT_DAYS},
+        ),
     ]
     if sso is not None:
         data.append(
-            _(
-                "Log ind med organisationens eget login (%(issuer)s): den identitet, som "
-                "udstederen oplyser for brugeren."
+            _category(
+                _("Log ind med organisationens eget login"),
+                _(
+                    "Den e-mailadresse eller det medarbejdernummer, som udstederen %(issuer)s "
+                    "oplyser, når brugeren logger ind; Omstil gemmer ikke udstederens øvrige "
+                    "oplysninger."
+                )
+                % {"issuer": sso.issuer},
             )
-            % {"issuer": sso.issuer}
         )
+    return data
 
-    recipients = [{"round": round_.name, "seeing": who_sees_what(round_)} for round_ in rounds]
 
-    subprocessors = []
+def _recipients(rounds: Sequence[Round]) -> list[dict[str, Any]]:
+    """Who sees what, per round as its policy says; rounds with the same rules go together."""
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for round_ in rounds:
+        seeing = tuple((entry.role, entry.text) for entry in who_sees_what(round_))
+        groups.setdefault(seeing, []).append(round_.name)
+    return [
+        {
+            "rounds": names,
+            "seeing": [{"role": role, "text": text} for role, text in seeing],
+        }
+        for seeing, names in groups.items()
+    ]
+
+
+def _other_recipients(organisation: Organisation) -> list[dict[str, str]]:
+    """Who sees the organisation's data outside the rounds' rules, by role."""
+    memberships = Membership.objects.filter(organisation=organisation)
+    admins = memberships.filter(role=Membership.Role.ADMIN).count()
+    readers = memberships.filter(role=Membership.Role.READER).count()
+    system_admins = User.objects.filter(is_superuser=True, is_active=True).count()
+    return [
+        {
+            "role": _("Organisationens administratorer (HR)"),
+            "text": ngettext(
+                "%(count)s konto. Ud over det, der står om HR under runderne, indlæser HR "
+                "HR-filen, opretter runder og kompetenceforløb og ser deltagerne i forløbene "
+                "og deres fremmøde, revisionssporet og denne fortegnelse.",
+                "%(count)s konti. Ud over det, der står om HR under runderne, indlæser HR "
+                "HR-filen, opretter runder og kompetenceforløb og ser deltagerne i forløbene "
+                "og deres fremmøde, revisionssporet og denne fortegnelse.",
+                admins,
+            )
+            % {"count": admins},
+        },
+        {
+            "role": _("HR-læsere"),
+            "text": ngettext(
+                "%(count)s konto. HR-læsere ser intet andet end det, der står om dem under "
+                "runderne.",
+                "%(count)s konti. HR-læsere ser intet andet end det, der står om dem under "
+                "runderne.",
+                readers,
+            )
+            % {"count": readers},
+        },
+        {
+            "role": _("Deltagerne i kompetenceforløb"),
+            "text": _("Hver deltager ser kun forløbet og sit eget fremmøde."),
+        },
+        {
+            "role": _("Lederen selv"),
+            "text": _("Selvvurderingerne ser kun lederen selv – ingen andre i Omstil."),
+        },
+        {
+            "role": _("Driftsleverandørens systemadministratorer"),
+            "text": ngettext(
+                "%(count)s konto i denne installation. De kan se alt, hvad HR ser, i alle "
+                "organisationer, men ingen svar knyttet til en person.",
+                "%(count)s konti i denne installation. De kan se alt, hvad HR ser, i alle "
+                "organisationer, men ingen svar knyttet til en person.",
+                system_admins,
+            )
+            % {"count": system_admins},
+        },
+    ]
+
+
+def _subprocessors(sso: SingleSignOn | None) -> list[dict[str, str]]:
+    """The mail server, the organisation's own login and the operator's list."""
+    rows = []
     mail_host = _mail_host()
     if mail_host:
-        subprocessors.append(
+        rows.append(
             {
                 "name": mail_host,
                 "purpose": _("Afsendelse af e-mails (invitationer, påmindelser, log ind)"),
@@ -166,67 +360,74 @@ def record_facts(organisation: Organisation) -> dict[str, Any]:
             }
         )
     if sso is not None:
-        subprocessors.append(
-            {
-                "name": sso.issuer,
-                "purpose": _("Organisationens eget login"),
-                "location": "",
-            }
+        rows.append(
+            {"name": sso.issuer, "purpose": _("Organisationens eget login"), "location": ""}
         )
-    subprocessors += _configured_subprocessors()
-    outside = sorted(
-        {row["location"] for row in subprocessors if row["location"]}
-        - {row["location"] for row in subprocessors if _within_eea(row["location"])}
-    )
+    for name, purpose, location in getattr(settings, "OMSTIL_SUBPROCESSORS", []):
+        rows.append({"name": name, "purpose": purpose, "location": location})
+    return rows
 
+
+def _transfers(subprocessors: Sequence[dict[str, str]]) -> list[str]:
+    """Transfers to third countries: none unless a sub-processor's location lies outside."""
+    outside = [row for row in subprocessors if row["location"] and not within_eea(row["location"])]
+    unstated = [row["name"] for row in subprocessors if not row["location"]]
+    lines = (
+        [
+            _("Oplysningerne overføres til %(name)s i %(location)s, uden for EU/EØS.")
+            % {"name": row["name"], "location": row["location"]}
+            for row in outside
+        ]
+        if outside
+        else [_("Ingen: oplysningerne behandles ikke uden for EU/EØS.")]
+    )
+    if unstated:
+        lines.append(
+            _(
+                "Hvor %(names)s behandler oplysningerne, er ikke oplyst; det udfyldes af "
+                "driftsleverandøren."
+            )
+            % {"names": ", ".join(unstated)}
+        )
+    return lines
+
+
+def record_facts(organisation: Organisation) -> dict[str, Any]:
+    """Everything the record and the annex say, from the organisation's settings as they are."""
+    sso = SingleSignOn.objects.filter(organisation=organisation).first()
+    rounds = list(Round.objects.filter(organisation=organisation).order_by("created_at", "pk"))
+    subprocessors = _subprocessors(sso)
     operator = str(getattr(settings, "OMSTIL_OPERATOR_NAME", "") or "")
     contact = str(getattr(settings, "OMSTIL_OPERATOR_CONTACT", "") or "")
+    dpo = str(getattr(settings, "OMSTIL_DPO_CONTACT", "") or "")
     return {
         "controller": organisation.name,
-        "processor": operator or _("udfyldes af driftsleverandøren"),
-        "processor_contact": contact or _("udfyldes af driftsleverandøren"),
+        "controller_contact": _to_fill_in_by_controller(),
+        "processor": operator or _to_fill_in_by_operator(),
+        "processor_contact": contact or _to_fill_in_by_operator(),
+        "processor_dpo": dpo or _to_fill_in_by_operator(),
         "purposes": [
-            _("360°-evaluering af ledernes digitale ledelse."),
-            _("Udviklingsplaner og dialog ud fra evalueringen."),
-            _("Kompetenceforløb for ledere og medarbejdere."),
-            _("Kortlægning af medarbejdernes kompetencer."),
+            _(
+                "Evaluering af ledernes digitale ledelse med svar fra medarbejdere, lederen "
+                "selv og den overordnede."
+            ),
+            _("Dialog og udviklingsplaner ud fra evalueringen, og opfølgning på dem."),
+            _("Kompetenceforløb for lederne, og deres effekt."),
+            _("Kortlægning af medarbejdernes digitale kompetencer, vist samlet."),
+            _("Ledernes egne selvvurderinger."),
         ],
-        "subjects": subjects,
-        "data": data,
-        "comments": comments,
+        "subjects": _subjects(organisation),
+        "data": _data_held(organisation, rounds, sso),
+        "comments": any(round_.comment_field for round_ in rounds),
         "single_sign_on": sso.issuer if sso is not None else "",
-        "recipients": recipients,
+        "recipients": _recipients(rounds),
+        "other_recipients": _other_recipients(organisation),
         "subprocessors": subprocessors,
-        "transfers": (
-            _("Ingen, medmindre en underdatabehandler behandler data uden for EU/EØS: %(places)s.")
-            % {"places": ", ".join(outside)}
-            if outside
-            else _("Ingen.")
-        ),
+        "transfers": _transfers(subprocessors),
         "retention": rules_text(rules_for(organisation)),
-        "security": [
-            _("Svarene er anonyme: intet i databasen kobler et svar til den, der svarede."),
-            _(
-                "Tal vises kun, når der er svar nok (diskretionskontrol), og enkeltsvar "
-                "vises aldrig."
-            ),
-            _("Organisationerne holdes adskilt: ingen ser noget fra en anden organisation."),
-            _("Adgang efter rolle; administratorer logger ind med totrinsbekræftelse."),
-            _("Login spærres efter gentagne fejlforsøg."),
-            _("Kun krypteret forbindelse (HTTPS) og sikre cookies i drift."),
-            _("Hemmeligheder til organisationens eget login gemmes krypteret."),
-            _("Revisionsspor over hvem der har set og ændret hvad."),
-        ],
-        "deletion": [
-            _(
-                "Når aftalen ophører, slettes organisationen med alt, hvad Omstil har om den, "
-                "med kommandoen “omstil org delete”."
-            ),
-            _(
-                "Sikkerhedskopier med organisationens data slettes, efterhånden som de udløber "
-                "efter driftsleverandørens plan for sikkerhedskopier."
-            ),
-        ],
+        "security": security_measures(organisation, rounds, sso),
+        "organisational": organisational_measures(),
+        "deletion": end_of_agreement(organisation),
         "today": timezone.localdate(),
     }
 
@@ -234,15 +435,14 @@ def record_facts(organisation: Organisation) -> dict[str, Any]:
 def record_html(
     organisation: Organisation, document: str, language: str, *, printable: bool
 ) -> str:
-    """The record or the annex as HTML: a complete self-contained document when `printable`,
-    else the page's content block for "privacy/record_page.html"."""
+    """The record or the annex in `language` as HTML: a complete self-contained document when
+    `printable`, else the page's content for "privacy/record_page.html"."""
     if document not in DOCUMENTS:
         raise ValueError(document)
     with translation.override(language):
-        facts = record_facts(organisation)
         context = {
             "organisation": organisation,
-            "facts": facts,
+            "facts": record_facts(organisation),
             "document": document,
             "language": language,
         }
@@ -251,5 +451,5 @@ def record_html(
 
 
 def record_pdf(organisation: Organisation, document: str, language: str) -> bytes:
-    """The record or the annex as a PDF."""
+    """The record or the annex in `language` as a PDF."""
     return html_to_pdf(record_html(organisation, document, language, printable=True))

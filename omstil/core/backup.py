@@ -94,17 +94,17 @@ def backup(target: Path) -> int:
 
 
 def backup_kind(source: Path) -> str:
-    """`sqlite` or `postgresql`: the kind of database the backup `source` was taken of."""
+    """`sqlite` or `postgresql`: the kind of database the file `source` is a backup of."""
     try:
         with source.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError:
         raise BackupFailed([_("Filen %(file)s kan ikke læses.") % {"file": str(source)}]) from None
-    if header.startswith(SQLITE_HEADER) and _sqlite_has_omstil_tables(source):
+    if header.startswith(SQLITE_HEADER):
         return "sqlite"
-    if header.startswith(PG_DUMP_HEADER) and _pg_dump_has_omstil_tables(source):
+    if header.startswith(PG_DUMP_HEADER):
         return "postgresql"
-    raise BackupFailed([_("Filen %(file)s er ikke en backup fra Omstil.") % {"file": str(source)}])
+    raise _not_a_backup(source)
 
 
 def restore(source: Path) -> int:
@@ -122,6 +122,13 @@ def restore(source: Path) -> int:
                 % {"found": KIND_NAMES[found], "kind": KIND_NAMES[kind]}
             ]
         )
+    holds_omstil = (
+        _sqlite_has_omstil_tables(source)
+        if kind == "sqlite"
+        else _pg_dump_has_omstil_tables(source)
+    )
+    if not holds_omstil:
+        raise _not_a_backup(source)
     if connection.introspection.table_names():
         raise BackupFailed(
             [
@@ -149,6 +156,15 @@ def restore(source: Path) -> int:
             ],
         )
     return source.stat().st_size
+
+
+def _not_a_backup(source: Path) -> BackupFailed:
+    return BackupFailed(
+        [
+            _("Filen %(file)s er ikke en backup fra Omstil; intet er skrevet.")
+            % {"file": str(source)}
+        ]
+    )
 
 
 def _sqlite_backup(source: Path, target: Path) -> None:

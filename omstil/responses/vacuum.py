@@ -2,13 +2,14 @@
 closing rewrote, so that no dead row keeps a lookup hash or who took part (docs/anonymity.md).
 
 `VACUUM` cannot run inside a transaction: `close_round` registers `vacuum_answer_tables` to run
-once the closing has committed. On SQLite there is nothing to do (`secure_delete` overwrites what
-is deleted), and a failure is logged, never raised: the round is closed either way.
+once the closing has committed, and it runs on a connection of its own in autocommit mode. On
+SQLite there is nothing to do (`secure_delete` overwrites what is deleted, docs/privacy.md). A
+failure is logged, never raised: the round is closed either way, and autovacuum comes later.
 """
 
 import logging
 
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 log = logging.getLogger(__name__)
 
@@ -22,15 +23,16 @@ ANSWER_TABLES = (
 
 
 def vacuum_answer_tables() -> None:
-    """`VACUUM` the tables a closing rewrites, when on PostgreSQL and outside a transaction."""
-    if connection.vendor != "postgresql":
+    """`VACUUM` each table a closing rewrites, on PostgreSQL; log a warning for any that fails."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         return
-    if connection.in_atomic_block:
-        log.warning("VACUUM after closing a round skipped: inside a transaction")
-        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
-        with connection.cursor() as cursor:
-            for table in ANSWER_TABLES:
-                cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
-    except DatabaseError:
-        log.warning("VACUUM after closing a round failed", exc_info=True)
+        for table in ANSWER_TABLES:
+            try:
+                with own.cursor() as cursor:
+                    cursor.execute(f"VACUUM {own.ops.quote_name(table)}")
+            except DatabaseError:
+                log.warning("VACUUM %s after closing a round failed", table, exc_info=True)
+    finally:
+        own.close()

@@ -252,6 +252,21 @@ def test_a_missing_file_is_refused(empty, tmp_path):
     assert "kan ikke læses" in refused.stderr.decode()
 
 
+def test_a_database_that_cannot_be_opened_is_named(kind, source, empty, tmp_path):
+    target = tmp_path / "omstil.backup"
+    assert source.omstil("backup", "-o", str(target)).returncode == 0
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.sqlite3'}"
+    else:
+        url = empty.url.rsplit("/", 1)[0] + "/no_such_database"
+
+    refused = Database(url, empty.env).omstil("restore", str(target))
+
+    assert refused.returncode == 1
+    assert "Databasen, som DATABASE_URL peger på, kan ikke åbnes" in refused.stderr.decode()
+    assert "Traceback" not in refused.stderr.decode()
+
+
 def test_a_backup_into_a_missing_folder_is_refused(source, tmp_path):
     refused = source.omstil("backup", "-o", str(tmp_path / "no" / "omstil.backup"))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 SQLITE_HEADER = b"SQLite format 3\0"
@@ -129,7 +129,16 @@ def restore(source: Path) -> int:
     )
     if not holds_omstil:
         raise _not_a_backup(source)
-    if connection.introspection.table_names():
+    try:
+        existing = connection.introspection.table_names()
+    except DatabaseError as error:
+        raise BackupFailed(
+            [
+                _("Databasen, som DATABASE_URL peger på, kan ikke åbnes: %(error)s")
+                % {"error": str(error).strip()}
+            ]
+        ) from None
+    if existing:
         raise BackupFailed(
             [
                 _(

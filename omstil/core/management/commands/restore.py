@@ -12,6 +12,8 @@ from omstil.core.commands import OmstilCommand
 
 class Command(OmstilCommand):
     help = "Load a backup from `omstil backup` into a new, empty database (docs/backup.md)."
+    # The model checks would open the database before the restore can say what is wrong with it.
+    requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE")

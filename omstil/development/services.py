@@ -282,7 +282,7 @@ def send_action_reminders(today: date | None = None) -> int:
     for action_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             action = (
-                Action.objects.select_for_update()
+                Action.objects.select_for_update(of=("self",))
                 .select_related("plan__leader__round", "plan__leader__person")
                 .filter(pk=action_id, reminded_on__isnull=True)
                 .first()

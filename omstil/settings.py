@@ -154,16 +154,36 @@ DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'omstil.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+# Connections are kept, not opened anew for every request (half of a request's cost): on
+# PostgreSQL in a pool per process (psycopg's pool, `DATABASE_POOL_SIZE` connections at most,
+# by default one per server thread), elsewhere for `DATABASE_CONN_MAX_AGE` seconds. Behind
+# PgBouncer (`DATABASE_PGBOUNCER=1`) PgBouncer pools them instead (docs/deployment.md).
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+_database = DATABASES["default"]
+_database.setdefault("OPTIONS", {})
+_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", default=False)
+if _database["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", default=not _PGBOUNCER
+):
+    _database["CONN_MAX_AGE"] = 0  # the pool keeps them
+    _database["OPTIONS"].setdefault(
+        "pool",
+        {
+            "min_size": max(0, env_int("DATABASE_POOL_MIN_SIZE", 1)),
+            "max_size": max(1, env_int("DATABASE_POOL_SIZE", env_int("OMSTIL_THREADS", 4))),
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": max(1, env_int("DATABASE_POOL_TIMEOUT", 10)),
+        },
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+else:
+    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    _database["CONN_HEALTH_CHECKS"] = True
+if _PGBOUNCER:
+    # PgBouncer's transaction pooling cannot hold a cursor open across transactions.
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
+    _database["OPTIONS"].setdefault(
         # A page cache of up to 64 MB instead of 2 MB: counting a region's answers for its
         # reports reads the whole answer index (`docs/performance.md`).
         "init_command",
@@ -172,9 +192,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
         "PRAGMA secure_delete=ON;",
     )
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    _database["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     # Wait for the write lock (held briefly by the worker while it hands an e-mail to the server).
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
+    _database["OPTIONS"].setdefault("timeout", 30)
+
+
+def _cache(url: str) -> dict[str, object]:
+    """The shared cache `CACHE_URL` names: unset, the database; redis:// or valkey://, that
+    server; locmem://, each process its own (one process only: limits are then per process)."""
+    scheme = url.split("://", 1)[0].lower() if url else "db"
+    if scheme == "db":
+        return {"BACKEND": "omstil.core.cache.DatabaseCache", "LOCATION": "omstil_cache"}
+    if scheme in ("redis", "rediss", "valkey", "valkeys", "unix"):
+        location = url if scheme == "unix" else "redis" + url[len(scheme.removesuffix("s")) :]
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ConfigurationError(
+        f"CACHE_URL={url!r}: ukendt type / unknown scheme (use db://, redis://, valkey:// "
+        "or locmem://)"
+    )
+
+
+# What every server process must share (the rate limits, the questionnaires of open rounds) is
+# kept in this cache; sessions are kept in the database (docs/deployment.md).
+CACHES = {"default": {**_cache(env_str("CACHE_URL")), "KEY_PREFIX": "omstil"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -301,10 +343,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Omstil <omstil@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work runs in two queues, so that making a zip of 2,000 PDFs never holds up an
+# invitation: "email" (invitations, reminders, notices) and "files" (zips of reports). Each
+# `omstil worker` takes every queue, or those `--queue` names (docs/deployment.md).
+TASK_QUEUES = ["email", "files"]
 TASKS = {
     "default": {
         "BACKEND": env_str("OMSTIL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": TASK_QUEUES,
     }
 }
 

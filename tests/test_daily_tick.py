@@ -19,6 +19,7 @@ KEYS = {
     "plan_reminders",
     "report_zips_given_up",
     "report_zips_deleted",
+    "cache_entries_expired",
     "retention",
 }
 

@@ -28,3 +28,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.actor_label}"
+
+
+class CacheEntry(models.Model):
+    """One entry of the cache every server process shares (`omstil.core.cache.DatabaseCache`).
+
+    The table Django's `createcachetable` would make, made by `omstil migrate` instead, so a new
+    installation needs no step of its own for it.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "omstil_cache"
+        verbose_name = _("cachepost")
+        verbose_name_plural = _("cacheposter")
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -33,7 +33,7 @@ def archive_path(archive: ReportArchive) -> Path:
     return Path(settings.MEDIA_ROOT) / "reports" / f"round-{archive.round_id}-{archive.pk}.zip"
 
 
-@task()
+@task(queue_name="files")
 def build_leader_archive(archive_id: int) -> int:
     """Render every evaluated leader's report to PDF and zip them; the number of reports."""
     archive = ReportArchive.objects.select_related("round", "requested_by").get(pk=archive_id)

@@ -2,6 +2,9 @@
 
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
 
 from omstil.core.i18n import localized
 from omstil.instruments.models import Item, Theme
@@ -40,6 +43,24 @@ def build_pages(round_: Round, rater_group: str, language: str) -> list[Page]:
     # The time of opening is part of the key: it tells two rounds with the same id apart (ids
     # can repeat in a test database that is rolled back).
     return _cached(round_.pk, round_.comment_field, rater_group, language, round_.opened_at)
+
+
+def _shared(
+    round_id: int, comment_field: bool, rater_group: str, language: str, opened: object
+) -> list[Page]:
+    """The pages from the cache all server processes share, built and put there if missing.
+
+    Each process also keeps what it has read (`_cached`): a round's questionnaire cannot change
+    while it is open, so a process never needs to ask again, and a new process asks the shared
+    cache once instead of building the pages from the instrument tables.
+    """
+    when = opened.isoformat() if isinstance(opened, datetime) else ""
+    key = f"questionnaire:{round_id}:{when}:{int(comment_field)}:{rater_group}:{language}"
+    pages = cache.get(key)
+    if pages is None:
+        pages = _build(round_id, comment_field, rater_group, language)
+        cache.set(key, pages, SHARED_SECONDS)
+    return list(pages)
 
 
 def _build(
@@ -98,4 +119,7 @@ def _build(
     return pages
 
 
-_cached = functools.lru_cache(maxsize=512)(_build)
+# A questionnaire is kept in the shared cache for a day after it was last built: long enough
+# for any round's busy days, short enough not to pile up.
+SHARED_SECONDS = 24 * 60 * 60
+_cached = functools.lru_cache(maxsize=512)(_shared)

@@ -65,7 +65,7 @@ def _send_one(round_id: int) -> bool:
     return True
 
 
-@task()
+@task(queue_name="email")
 def deliver_round_emails(round_id: int, attempt: int = 1) -> int:
     """Send every e-mail the round owes now; the number sent. Retries later if the server fails."""
     sent = 0

@@ -3,6 +3,7 @@
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
@@ -47,6 +48,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Each server process keeps a pool of at most one database connection per thread,
+        # unless DATABASE_POOL_SIZE says otherwise. The pool is opened in each process after
+        # the fork: this one never connects.
+        pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+        if isinstance(pool, dict) and "DATABASE_POOL_SIZE" not in os.environ:
+            pool["max_size"] = max(1, options["threads"])
         if options["collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         _Server(

@@ -727,10 +727,10 @@ def _evaluation_plan(round_: Round, people: list[Person]) -> Plan:
 
 def queue_delivery(round_: Round) -> None:
     """Queue the sending of every e-mail the round owes, once the transaction commits."""
-    from omstil.rounds.tasks import deliver_round_emails
+    from omstil.rounds.tasks import queue_senders
 
     round_id = round_.pk
-    transaction.on_commit(lambda: deliver_round_emails.enqueue(round_id))
+    transaction.on_commit(lambda: queue_senders(Round.objects.get(pk=round_id)))
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 Which e-mails are owed is read from the invitations themselves (not yet e-mailed; fewer reminders
 sent than the round has asked for). Each e-mail is sent and marked in its own transaction with
 the invitation row locked, so two workers never send the same one and a restarted worker picks up
-exactly what is left.
+exactly what is left. A large batch is queued as several tasks at once, so that several
+workers share it (each takes the next invitation nobody holds).
 """
 
 import logging
@@ -20,6 +21,10 @@ from omstil.rounds.models import Invitation, Round
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+# One delivery task per this many e-mails owed, at most SENDERS, so that up to SENDERS workers
+# send a large batch together.
+PER_SENDER = 500
+SENDERS = 4
 
 
 def _owed(round_: Round) -> Q:
@@ -82,11 +87,18 @@ def deliver_round_emails(round_id: int, attempt: int = 1) -> int:
     return sent
 
 
+def queue_senders(round_: Round) -> int:
+    """Queue as many delivery tasks as the round's owed e-mails call for; how many."""
+    owed = Invitation.objects.filter(round=round_).filter(_owed(round_)).count()
+    senders = min(SENDERS, -(-owed // PER_SENDER))
+    for _ in range(senders):
+        deliver_round_emails.enqueue(round_.pk)
+    return senders
+
+
 def queue_all_owed() -> int:
-    """Queue delivery for every open round that still owes e-mails (run when a worker starts)."""
-    queued = 0
-    for round_ in Round.objects.filter(status=Round.Status.OPEN):
-        if Invitation.objects.filter(round=round_).filter(_owed(round_)).exists():
-            deliver_round_emails.enqueue(round_.pk)
-            queued += 1
-    return queued
+    """Queue delivery for every open round that still owes e-mails (run when a worker starts);
+    the number of such rounds."""
+    return sum(
+        1 for round_ in Round.objects.filter(status=Round.Status.OPEN) if queue_senders(round_)
+    )

@@ -1,150 +1,488 @@
-"""Load benchmark: many respondents open their link and submit, against `omstil serve` + PostgreSQL.
+"""Load benchmark: server and database CPU per completed responding session.
 
-Reports completed responding sessions per second and request latency (p50/p95), as ratios to a
-trivial view (`/healthz`, one `SELECT 1`) served by the same server in the same run, with the same
-client and concurrency. Checks that there were no errors and that every acknowledged submission
-is stored exactly once. Traffic stays on loopback; every loop is bounded.
+Respondents open their link and answer, against `omstil serve` (shipped defaults: gunicorn
+gthread, pooled PostgreSQL connections) and a private PostgreSQL server on loopback. What is
+measured is the CPU time (user + system) of the server side only – the gunicorn master and its
+workers, and the PostgreSQL postmaster and all its backends and helpers – over each measured
+phase, divided by the sessions acknowledged: the load generator's share of the cores does not
+count. Processes that exit during a phase (a backend per connection without a pool) are counted
+through their parent's cumulative children times; live ones through their own. Both are sampled
+right before and right after the phase.
 
-Then, as a floor that no server set-up can get below, the same sessions and the same trivial view
-in one process through Django's test client (no HTTP, no load generator, no concurrency), against
-the same PostgreSQL database.
+For each concurrency (`--concurrency 8,32`) the same server runs two phases with the same client:
 
-    .venv/bin/python bench/responding_load.py [--people 8000] [--sessions 2000] [--concurrency 16]
+- the trivial view, `GET /healthz` (one `SELECT 1`, a JSON answer): CPU per request, the
+  reference;
+- responding sessions: CPU per session, sessions per second, latency per HTTP request
+  (p50/p95), HTTP requests per session.
+
+Then once more on a server with a new database connection per request (`DATABASE_POOL=0
+DATABASE_CONN_MAX_AGE=0`), for comparison. Every phase checks that there were no errors and that
+every acknowledged submission is stored exactly once: submitted responses = acknowledged
+sessions = completed invitations, and one answer per statement sent.
+
+The session client walks the respondent's pages as a browser would, without knowing how many
+there are: it opens `/svar/<token>/`; a form with radio buttons gets every statement answered
+("4") and is posted to its action with its hidden fields; another form (the start button) is
+posted; otherwise a link to the first page is followed; redirects are followed, each one a
+request. It stops at the receipt (`/kvittering/` with no form in the main content).
+
+Last, as a floor without HTTP, gunicorn or concurrency, the same walk through Django's test
+client in this process: its own CPU per session and per trivial request (the database server's
+CPU not included).
+
+    .venv/bin/python bench/responding_load.py [--people 8000] [--sessions 1500] \
+        [--concurrency 8,32] [--trivial 3000] [--json]
 """
 
 import argparse
-import http.cookiejar
+import html as html_lib
+import http.client
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
+
+import psutil  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OMSTIL = str(ROOT / ".venv" / "bin" / "omstil")
 SECRET = "load-benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-RADIO = re.compile(r'type="radio" id="[^"]+" name="([^"]+)" value="4"')
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+INPUT = re.compile(r"<(input|textarea)\b([^>]*)>", re.S)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+# Environment that would change the server's defaults; the benchmark's server runs without it.
+SERVER_SETTINGS = (
+    "DATABASE_CONN_MAX_AGE",
+    "DATABASE_POOL",
+    "DATABASE_POOL_SIZE",
+    "DATABASE_POOL_MIN_SIZE",
+    "DATABASE_POOL_TIMEOUT",
+    "DATABASE_PGBOUNCER",
+    "OMSTIL_WORKERS",
+    "OMSTIL_THREADS",
+    "CACHE_URL",
+)
+
+# One HTTP request: method, path and form in; status, Location header and body out.
+Fetch = Callable[[str, str, dict[str, str] | None], tuple[int, str, str]]
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
+    if not ordered:
+        return float("nan")
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def trivial(base: str, count: int, concurrency: int) -> dict[str, float]:
-    def one(_: int) -> tuple[float, bool]:
-        started = time.perf_counter()
-        with urllib.request.urlopen(f"{base}/healthz", timeout=30) as response:  # noqa: S310
-            ok = response.status == 200 and response.read() == b'{"ok": true}'
-        return time.perf_counter() - started, ok
+# --- Server-side CPU -------------------------------------------------------------------------
 
+
+def cpu_seconds(roots: list[int]) -> float:
+    """User + system CPU seconds of each root process and everything below it, living or reaped.
+
+    Every process counts its own time while it lives; once it has exited and been waited for,
+    its time is in its parent's cumulative children times.
+    """
+    total = 0.0
+    for pid in roots:
+        root = psutil.Process(pid)
+        for process in [*root.children(recursive=True), root]:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+# --- The respondent ------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    acknowledged: bool = False
+    requests: int = 0
+    statements: int = 0
+    latencies: list[float] = field(default_factory=list)
+    error: str = ""
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {name: html_lib.unescape(value) for name, value in ATTRIBUTE.findall(text)}
+
+
+def _form_data(inner: str) -> tuple[dict[str, str], int]:
+    """What a browser posts for the form, every radio group answered "4"; and how many groups."""
+    data: dict[str, str] = {}
+    radios: set[str] = set()
+    for tag, attributes_text in INPUT.findall(inner):
+        attributes = _attributes(attributes_text)
+        name = attributes.get("name")
+        if not name:
+            continue
+        kind = attributes.get("type", "text") if tag == "input" else "textarea"
+        if kind == "radio":
+            radios.add(name)
+            data[name] = "4"
+        elif kind in ("hidden", "text", "textarea"):
+            data[name] = attributes.get("value", "")
+    return data, len(radios)
+
+
+def walk(fetch: Fetch, token: str) -> Session:
+    """One respondent from the link to the receipt, whatever the number of pages in between."""
+    session = Session()
+    start = f"/svar/{token}/"
+    method, path, form = "GET", start, None
+    for _ in range(30):
+        started = time.perf_counter()
+        try:
+            status, location, body = fetch(method, path, form)
+        except (OSError, http.client.HTTPException) as error:
+            session.error = f"{method} {path}: {error!r}"
+            return session
+        session.latencies.append(time.perf_counter() - started)
+        session.requests += 1
+        if status in (301, 302, 303):
+            method, path, form = "GET", urllib.parse.urljoin(path, location), None
+            continue
+        if status != 200 or 'id="main-content"' not in body:
+            session.error = f"{method} {path}: {status}"
+            return session
+        main = body.split('id="main-content"', 1)[1].split("</main>", 1)[0]
+        forms = FORM.findall(main)
+        if not forms:
+            if path.endswith("/kvittering/"):
+                session.acknowledged = True
+                return session
+            if f'href="{start}side/1/"' in main:
+                method, path, form = "GET", f"{start}side/1/", None
+                continue
+            session.error = f"{method} {path}: neither a form, a start link nor the receipt"
+            return session
+        attributes, inner = next(((a, i) for a, i in forms if 'type="radio"' in i), forms[0])
+        data, statements = _form_data(inner)
+        session.statements += statements
+        action = _attributes(attributes).get("action") or path
+        method, path, form = "POST", urllib.parse.urljoin(path, action), data
+    session.error = "no receipt after 30 requests"
+    return session
+
+
+def http_fetch(port: int) -> Callable[[], Fetch]:
+    """A new respondent's transport: a cookie jar and a new connection per request."""
+    origin = f"http://127.0.0.1:{port}"
+
+    def respondent() -> Fetch:
+        cookies: dict[str, str] = {}
+
+        def fetch(method: str, path: str, form: dict[str, str] | None) -> tuple[int, str, str]:
+            headers = {"Connection": "close"}
+            if cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            body = None
+            if form is not None:
+                body = urllib.parse.urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                headers["Origin"] = origin
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request(method, path, body, headers)
+                response = connection.getresponse()
+                text = response.read().decode()
+                for cookie in response.headers.get_all("Set-Cookie") or []:
+                    name, _, value = cookie.split(";", 1)[0].partition("=")
+                    cookies[name.strip()] = value.strip()
+                return response.status, response.headers.get("Location", ""), text
+            finally:
+                connection.close()
+
+        return fetch
+
+    return respondent
+
+
+def healthz(port: int) -> tuple[float, bool]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        results = list(pool.map(one, range(count)))
+    try:
+        connection.request("GET", "/healthz", headers={"Connection": "close"})
+        response = connection.getresponse()
+        ok = response.status == 200 and response.read() == b'{"ok": true}'
+    except (OSError, http.client.HTTPException):
+        ok = False
+    finally:
+        connection.close()
+    return time.perf_counter() - started, ok
+
+
+# --- Phases ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    label: str
+    process: subprocess.Popen[bytes]
+    port: int
+    postmaster: int
+
+    @property
+    def roots(self) -> list[int]:
+        return [self.process.pid, self.postmaster]
+
+    def workers(self) -> int:
+        return len(psutil.Process(self.process.pid).children())
+
+
+def measured(server: Server, run: Callable[[], Any]) -> tuple[Any, list[float], float]:
+    """Run a phase; its result, the CPU seconds of the server and of the database, wall seconds."""
+    time.sleep(0.5)
+    before = [cpu_seconds([pid]) for pid in server.roots]
+    started = time.perf_counter()
+    result = run()
     elapsed = time.perf_counter() - started
+    time.sleep(0.5)  # let the last connections close and their backends be reaped
+    after = [cpu_seconds([pid]) for pid in server.roots]
+    return result, [a - b for a, b in zip(after, before, strict=True)], elapsed
+
+
+def trivial_phase(server: Server, count: int, concurrency: int) -> dict[str, Any]:
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(lambda _: healthz(server.port), range(min(count, 300))))  # warm-up
+
+    def run() -> list[tuple[float, bool]]:
+        with ThreadPoolExecutor(concurrency) as pool:
+            return list(pool.map(lambda _: healthz(server.port), range(count)))
+
+    results, (serve, database), elapsed = measured(server, run)
     latencies = [latency for latency, _ in results]
     return {
-        "requests_per_s": count / elapsed,
-        "p50_ms": percentile(latencies, 0.5) * 1000,
-        "p95_ms": percentile(latencies, 0.95) * 1000,
-        "errors": sum(1 for _, ok in results if not ok),
+        "trivial_cpu_ms_per_request": round((serve + database) / count * 1000, 2),
+        "trivial_serve_database_ms": [
+            round(serve / count * 1000, 2),
+            round(database / count * 1000, 2),
+        ],
+        "trivial_requests_per_s": round(count / elapsed, 1),
+        "trivial_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "trivial_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "trivial_errors": sum(1 for _, ok in results if not ok),
     }
 
 
-def session(base: str, token: str) -> tuple[list[float], bool]:
-    """One respondent: open the link, start, read the page, answer everything, see the receipt."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    latencies: list[float] = []
+def stored(round_id: int) -> tuple[int, int, int]:
+    """Submitted responses, their answers and completed invitations of the round."""
+    from omstil.responses.models import Answer, Response
+    from omstil.rounds.models import Invitation
 
-    def call(path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(f"{base}{path}", data=body)  # noqa: S310
-        if body is not None:
-            request.add_header("Origin", base)
-        started = time.perf_counter()
-        with opener.open(request, timeout=30) as response:
-            text = response.read().decode()
-            latencies.append(time.perf_counter() - started)
-            return response.status, response.url, text
-
-    status, _, html = call(f"/svar/{token}/")
-    status, url, html = call(f"/svar/{token}/", {"csrfmiddlewaretoken": CSRF.search(html).group(1)})
-    answers = dict.fromkeys(RADIO.findall(html), "4")
-    answers["csrfmiddlewaretoken"] = CSRF.search(html).group(1)
-    status, url, html = call(urllib.parse.urlparse(url).path, answers)
-    main = html.split('id="main-content"')[1].split("</main>")[0]
-    acknowledged = status == 200 and url.endswith("/kvittering/") and "<form" not in main
-    if not acknowledged and os.environ.get("LOAD_DEBUG"):
-        print(status, url, len(answers), main[:300], file=sys.stderr)
-    return latencies, acknowledged
+    return (
+        Response.objects.filter(round_id=round_id, submitted=True).count(),
+        Answer.objects.filter(response__round_id=round_id, response__submitted=True).count(),
+        Invitation.objects.filter(round_id=round_id, completed=True).count(),
+    )
 
 
-def in_process(all_tokens: list[str], count: int) -> dict[str, float]:
-    """Time per request of the trivial view and of a responding session, in this process."""
+def sessions_phase(
+    server: Server, tokens: list[str], concurrency: int, round_id: int
+) -> dict[str, Any]:
+    respondent = http_fetch(server.port)
+    with ThreadPoolExecutor(concurrency) as pool:  # warm-up: every worker, every page
+        warm = list(pool.map(lambda token: walk(respondent(), token), tokens[:30]))
+    tokens = tokens[30:]
+    before = stored(round_id)
+
+    def run() -> list[Session]:
+        with ThreadPoolExecutor(concurrency) as pool:
+            return list(pool.map(lambda token: walk(respondent(), token), tokens))
+
+    sessions, (serve, database), elapsed = measured(server, run)
+    after = stored(round_id)
+    acknowledged = [s for s in sessions if s.acknowledged]
+    errors = [s.error for s in [*warm, *sessions] if not s.acknowledged]
+    latencies = [latency for s in sessions for latency in s.latencies]
+    responses, answers, completed = (a - b for a, b in zip(after, before, strict=True))
+    sent = sum(s.statements for s in acknowledged)
+    return {
+        "sessions": len(sessions),
+        "cpu_ms_per_session": round((serve + database) / max(1, len(acknowledged)) * 1000, 2),
+        "serve_database_ms": [
+            round(serve / max(1, len(acknowledged)) * 1000, 2),
+            round(database / max(1, len(acknowledged)) * 1000, 2),
+        ],
+        "sessions_per_s": round(len(sessions) / elapsed, 1),
+        "requests_per_session": round(sum(s.requests for s in sessions) / max(1, len(sessions)), 2),
+        "statements_per_session": round(sent / max(1, len(acknowledged)), 2),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else "",
+        "acknowledged": len(acknowledged),
+        "stored_once": responses == len(acknowledged) == completed and answers == sent,
+        "stored": {"responses": responses, "completed": completed, "answers": answers},
+    }
+
+
+def start_server(
+    label: str,
+    env: dict[str, str],
+    port: int,
+    postmaster: int,
+    log: int | IO[bytes],
+    collectstatic: bool,
+) -> Server:
+    process = subprocess.Popen(
+        [OMSTIL, "serve", "--port", str(port), *([] if collectstatic else ["--no-collectstatic"])],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    server = Server(label, process, port, postmaster)
+    deadline = time.monotonic() + 120
+    while not healthz(port)[1]:
+        if process.poll() is not None:
+            raise RuntimeError(f"omstil serve exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise RuntimeError("omstil serve did not answer /healthz within 120 s")
+        time.sleep(0.2)
+    return server
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(10)
+
+
+def in_process(tokens: list[str]) -> dict[str, Any]:
+    """This process's CPU per trivial request and per session through Django's test client."""
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
 
-    def one_session(token: str) -> None:
+    def fetch(method: str, path: str, form: dict[str, str] | None) -> tuple[int, str, str]:
+        response = client.post(path, form) if method == "POST" else client.get(path)
+        return response.status_code, response.get("Location", ""), response.content.decode()
+
+    def respondent() -> Fetch:
         client.cookies.clear()
-        html = client.get(f"/svar/{token}/").content.decode()
-        data = {"csrfmiddlewaretoken": CSRF.search(html).group(1)}
-        response = client.post(f"/svar/{token}/", data, follow=True)
-        html = response.content.decode()
-        answers = dict.fromkeys(RADIO.findall(html), "4")
-        answers["csrfmiddlewaretoken"] = CSRF.search(html).group(1)
-        response = client.post(response.redirect_chain[-1][0], answers, follow=True)
-        if not response.redirect_chain[-1][0].endswith("/kvittering/"):
-            raise RuntimeError("a session in process was not acknowledged")
+        return fetch
 
     for _ in range(200):
         client.get("/healthz")
-    started = time.perf_counter()
-    for _ in range(count * 5):
+    count = len(tokens) * 5
+    started = time.process_time()
+    for _ in range(count):
         client.get("/healthz")
-    trivial_ms = (time.perf_counter() - started) / (count * 5) * 1000
-    started = time.perf_counter()
-    for token in all_tokens[:count]:
-        one_session(token)
-    # A session is 5 requests: the introduction, start and its redirect, submit and its redirect.
-    request_ms = (time.perf_counter() - started) / (count * 5) * 1000
+    trivial_ms = (time.process_time() - started) / count * 1000
+    for token in tokens[:20]:
+        walk(respondent(), token)
+    started = time.process_time()
+    sessions = [walk(respondent(), token) for token in tokens[20:]]
+    session_ms = (time.process_time() - started) / len(sessions) * 1000
+    if not all(s.acknowledged for s in sessions):
+        raise RuntimeError("a session in process was not acknowledged")
     return {
-        "in_process_trivial_ms": round(trivial_ms, 3),
-        "in_process_request_ms": round(request_ms, 3),
-        "in_process_ratio": round(trivial_ms / request_ms, 2),
+        "in_process_cpu_ms_per_session": round(session_ms, 2),
+        "in_process_trivial_cpu_ms_per_request": round(trivial_ms, 3),
+        "in_process_requests_per_session": round(
+            sum(s.requests for s in sessions) / len(sessions), 2
+        ),
     }
+
+
+def postmaster_pid(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute("SELECT pg_backend_pid()").fetchone()
+    assert row is not None
+    return int(psutil.Process(int(row[0])).ppid())
+
+
+def prepare(people: int, needed: int) -> tuple[int, list[str]]:
+    """A generated kommune, an open round about digital-omstilling, and `needed` tokens."""
+    from datetime import date, timedelta
+
+    from omstil.organisations.models import Organisation
+    from omstil.organisations.services import import_people
+    from omstil.rounds import tokens
+    from omstil.rounds.models import Invitation, Round
+    from omstil.rounds.services import RoundSetup, create_round, open_round
+    from omstil.site.demo.organisation import generate, to_csv
+
+    import_people("load", to_csv(generate(people, seed=3)), name="Load Kommune")
+    round_ = create_round(
+        Organisation.objects.get(slug="load"),
+        RoundSetup(
+            name="Load",
+            instruments=["digital-omstilling"],
+            opens_on=date.today(),
+            closes_on=date.today() + timedelta(days=7),
+        ),
+    ).round
+    open_round(round_)
+    round_ = Round.objects.get(pk=round_.pk)
+    invitations = list(
+        Invitation.objects.filter(round=round_).select_related("leader").order_by("pk")[:needed]
+    )
+    if len(invitations) < needed:
+        raise SystemExit(
+            f"{people} people give {len(invitations)} invitations; {needed} are needed: "
+            "more --people or fewer --sessions"
+        )
+    return round_.pk, [
+        tokens.token_for(round_.token_salt, i.person_id, i.leader.employee_id, i.rater_group)
+        for i in invitations
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=8000)
-    parser.add_argument("--sessions", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--sessions", type=int, default=1500, help="per measured phase")
+    parser.add_argument("--concurrency", default="8,32", help="comma-separated")
+    parser.add_argument("--trivial", type=int, default=3000, help="requests per trivial phase")
+    parser.add_argument(
+        "--compare-concurrency",
+        type=int,
+        default=0,
+        help="concurrency of the run without a pool (default: the first)",
+    )
+    parser.add_argument("--in-process", type=int, default=200, help="sessions; 0 for none")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--server-log", type=Path, help="append the servers' error output here")
     options = parser.parse_args()
+    concurrencies = [int(c) for c in options.concurrency.split(",") if c.strip()]
+    compare = options.compare_concurrency or concurrencies[0]
+    per_phase = options.sessions + 30
+    phases = len(concurrencies) + 1
 
     from tests.postgres import benchmark_database
 
+    load_before = os.getloadavg()
     with benchmark_database("postgresql", ROOT, name="load") as database_url:
-        env = {
-            **os.environ,
+        env = {key: value for key, value in os.environ.items() if key not in SERVER_SETTINGS} | {
             "DATABASE_URL": database_url,
             "SECRET_KEY": SECRET,
             "DEBUG": "0",
             "OMSTIL_HTTPS": "0",
             "OMSTIL_BASE_URL": f"http://127.0.0.1:{options.port}",
-            "DATABASE_CONN_MAX_AGE": "60",
             "LOG_LEVEL": "WARNING",
         }
+        os.environ.clear()
         os.environ.update(env)
         os.environ["DJANGO_SETTINGS_MODULE"] = "omstil.settings"
         subprocess.run([OMSTIL, "migrate", "-v0"], env=env, check=True)
@@ -152,89 +490,56 @@ def main() -> None:
         import django
 
         django.setup()
-        from omstil.organisations.services import import_people
-        from omstil.responses.models import Response
-        from omstil.rounds import tokens
-        from omstil.rounds.models import Invitation, Round
-        from omstil.rounds.services import RoundSetup, create_round, open_round
-        from omstil.site.demo.organisation import generate, to_csv
-
-        import_people("load", to_csv(generate(options.people, seed=3)), name="Load Kommune")
-        from datetime import date, timedelta
-
-        from omstil.organisations.models import Organisation
-
-        round_ = create_round(
-            Organisation.objects.get(slug="load"),
-            RoundSetup(
-                name="Load",
-                instruments=["digital-omstilling"],
-                opens_on=date.today(),
-                closes_on=date.today() + timedelta(days=7),
-            ),
-        ).round
-        open_round(round_)
-        round_ = Round.objects.get(pk=round_.pk)
-        extra = min(300, options.sessions)
-        invitations = list(
-            Invitation.objects.filter(round=round_).select_related("leader")[
-                : options.sessions + extra
-            ]
+        round_id, all_tokens = prepare(options.people, per_phase * phases + options.in_process)
+        batches: Iterator[list[str]] = (
+            all_tokens[i : i + per_phase] for i in range(0, per_phase * phases, per_phase)
         )
-        all_tokens = [
-            tokens.token_for(round_.token_salt, i.person_id, i.leader.employee_id, i.rater_group)
-            for i in invitations
+        postmaster = postmaster_pid(database_url)
+        rows: list[dict[str, Any]] = []
+        configurations = [
+            ("pooled (shipped defaults)", {}, concurrencies),
+            (
+                "new connection per request",
+                {"DATABASE_POOL": "0", "DATABASE_CONN_MAX_AGE": "0"},
+                [compare],
+            ),
         ]
-        all_tokens, spare_tokens = all_tokens[: options.sessions], all_tokens[options.sessions :]
-        web = subprocess.Popen(
-            [OMSTIL, "serve", "--port", str(options.port), "--workers", "3", "--threads", "4"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{options.port}"
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            trivial(base, 200, options.concurrency)  # warm-up
-            reference = trivial(base, options.sessions * 4, options.concurrency)
-            started = time.perf_counter()
-            with ThreadPoolExecutor(options.concurrency) as pool:
-                results = list(pool.map(lambda token: session(base, token), all_tokens))
-            elapsed = time.perf_counter() - started
-        finally:
-            web.terminate()
-            web.wait(30)
-        latencies = [latency for request_latencies, _ in results for latency in request_latencies]
-        acknowledged = sum(1 for _, ok in results if ok)
-        stored = Response.objects.filter(round=round_, submitted=True).count()
-        completed = Invitation.objects.filter(round=round_, completed=True).count()
-        floor = in_process(spare_tokens, len(spare_tokens))
-        result = {
-            "sessions": len(all_tokens),
-            "concurrency": options.concurrency,
-            "sessions_per_s": round(len(all_tokens) / elapsed, 1),
-            # Every session is 5 HTTP requests (3 calls, two of which follow a redirect).
-            "requests_per_s": round(len(all_tokens) * 5 / elapsed, 1),
-            "trivial_requests_per_s": round(reference["requests_per_s"], 1),
-            "throughput_ratio": round(
-                (len(all_tokens) * 5 / elapsed) / reference["requests_per_s"], 2
-            ),
-            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
-            "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
-            "trivial_p95_ms": round(reference["p95_ms"], 1),
-            "p95_ratio": round(percentile(latencies, 0.95) * 1000 / reference["p95_ms"], 2),
-            "errors": len(all_tokens) - acknowledged + int(reference["errors"]),
-            "acknowledged": acknowledged,
-            "stored_once": stored == acknowledged == completed,
-            "median_request_ms": round(statistics.median(latencies) * 1000, 1),
-            **floor,
-        }
-        print(json.dumps(result, indent=2))
+        for index, (label, extra, levels) in enumerate(configurations):
+            log = options.server_log.open("ab") if options.server_log else subprocess.DEVNULL
+            server = start_server(
+                label, env | extra, options.port, postmaster, log, collectstatic=index == 0
+            )
+            try:
+                for concurrency in levels:
+                    row: dict[str, Any] = {
+                        "server": label,
+                        "workers": server.workers(),
+                        "concurrency": concurrency,
+                    }
+                    row |= sessions_phase(server, next(batches), concurrency, round_id)
+                    row |= trivial_phase(server, options.trivial, concurrency)
+                    row["session_per_trivial_request"] = round(
+                        row["cpu_ms_per_session"] / row["trivial_cpu_ms_per_request"], 1
+                    )
+                    rows.append(row)
+                    print(json.dumps(row), file=sys.stderr)
+            finally:
+                stop_server(server)
+                if not isinstance(log, int):
+                    log.close()
+        from django.db import connection
+
+        connection.close()
+        floor = in_process(all_tokens[per_phase * phases :]) if options.in_process else {}
+    result = {
+        "runs": rows,
+        **floor,
+        "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(result, indent=2))
+    if any(row["errors"] or row["trivial_errors"] or not row["stored_once"] for row in rows):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -179,14 +179,38 @@ def test_a_whole_responding_session_costs_exactly_its_sql_statements(
     token = token_of(open_round_, "4")
     # The questionnaire is built once per round and kept (in the shared cache and each process).
     client.get(reverse("responses:start", args=[token]))
-    # Five requests: the start page, starting, the page, the answers and the receipt.
-    with django_assert_num_queries(23):
-        client.get(reverse("responses:start", args=[token]))
-        client.post(reverse("responses:start", args=[token]))
-        client.get(reverse("responses:page", args=[token, 1]))
-        answers_of(client, token, ["4", "5", "3", "dont_know", "prefer_not"], "Fint")
-        client.get(reverse("responses:receipt", args=[token]))
+    # Three requests: the introduction with the statements, the answers, and the receipt.
+    with django_assert_num_queries(13):
+        start = client.get(reverse("responses:start", args=[token])).content.decode()
+        assert f'action="{reverse("responses:page", args=[token, 1])}"' in start
+        done = answers_of(client, token, ["4", "5", "3", "dont_know", "prefer_not"], "Fint")
+        receipt = client.get(done["Location"]).content.decode()
+    assert "Tak for dine svar" in receipt
     assert Response.objects.get().submitted
+
+
+def test_changing_submitted_answers_replaces_them_and_the_comment(client, open_round_):
+    token = token_of(open_round_, "4")
+    answers_of(client, token, ["4", "5", "3", "dont_know", "prefer_not"], "Fint")
+    emptied = {**dict.fromkeys(KEYS, "1"), "comment": "  "}
+    client.post(reverse("responses:page", args=[token, 1]), emptied)
+    assert sorted(Answer.objects.values_list("value", flat=True)) == ["1"] * 5
+    assert not Comment.objects.exists()
+    answers_of(client, token, ["2", "2", "2", "2", "2"], "Bedre")
+    assert list(Comment.objects.values_list("text", "submitted")) == [("Bedre", True)]
+    assert Response.objects.get().submitted
+
+
+def test_a_questionnaire_of_several_pages_starts_with_a_link_to_the_first(client, db):
+    round_ = draft_round(
+        kommune(), local_statements=[{"da": "Vi holder gode møder", "en": "We hold good meetings"}]
+    )
+    open_round(round_)
+    round_.refresh_from_db()
+    token = token_of(round_, "4")
+    start = client.get(reverse("responses:start", args=[token])).content.decode()
+    assert f'href="{reverse("responses:page", args=[token, 1])}"' in start
+    assert 'type="radio"' not in start
 
 
 def test_the_receipt_does_not_thank_someone_who_has_not_submitted(client, open_round_):

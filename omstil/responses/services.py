@@ -136,6 +136,8 @@ def _save(
     today = timezone.localdate()
     lookup = tokens.lookup_hash(round_.lookup_key, token)
     response = Response.objects.filter(lookup=lookup).first()
+    # A respondent's first save (for most, the only one) creates what it needs in one go.
+    new = response is None
     if response is None:
         response = Response.objects.create(
             round=round_,
@@ -144,8 +146,10 @@ def _save(
             job_family=invitation.job_family,
             lookup=lookup,
             day=today,
+            submitted=submit,
         )
-    Answer.objects.filter(response=response, item_key__in=page_keys).delete()
+    else:
+        Answer.objects.filter(response=response, item_key__in=page_keys).delete()
     Answer.objects.bulk_create(
         Answer(response=response, item_key=key, value=value) for key, value in answers.items()
     )
@@ -157,20 +161,29 @@ def _save(
     if changes:
         Response.objects.filter(pk=response.pk).update(**changes)
     if comment is not None and round_.comment_field:
-        comment_lookup = tokens.lookup_hash(round_.lookup_key, token, "comment")
-        text = comment.strip()[:MAX_COMMENT]
-        if text:
-            Comment.objects.update_or_create(
-                lookup=comment_lookup,
-                defaults={
-                    "round": round_,
-                    "leader_id": invitation.leader_id,
-                    "rater_group": invitation.rater_group,
-                    "text": text,
-                    "submitted": submit,
-                },
-            )
-        else:
-            Comment.objects.filter(lookup=comment_lookup).delete()
+        _save_comment(invitation, token, comment.strip()[:MAX_COMMENT], submit, new=new)
     if submit and not invitation.completed:
         Invitation.objects.filter(pk=invitation.pk).update(completed=True)
+
+
+def _save_comment(
+    invitation: Invitation, token: str, text: str, submit: bool, *, new: bool
+) -> None:
+    """Store (or, when emptied, delete) the respondent's comment; `new` when nothing of theirs
+    was saved before, so there is no earlier comment to replace."""
+    round_ = invitation.round
+    lookup = tokens.lookup_hash(round_.lookup_key, token, "comment")
+    fields = {
+        "round": round_,
+        "leader_id": invitation.leader_id,
+        "rater_group": invitation.rater_group,
+        "text": text,
+        "submitted": submit,
+    }
+    if not text:
+        if not new:
+            Comment.objects.filter(lookup=lookup).delete()
+    elif new:
+        Comment.objects.create(lookup=lookup, **fields)
+    else:
+        Comment.objects.update_or_create(lookup=lookup, defaults=fields)

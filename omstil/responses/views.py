@@ -14,7 +14,7 @@ from omstil.core.clients import client_address, count_request
 from omstil.core.middleware import chosen_language
 from omstil.responses import services
 from omstil.responses.fieldsets import render_fieldsets
-from omstil.responses.questionnaire import build_pages
+from omstil.responses.questionnaire import Page, build_pages
 from omstil.rounds.models import Invitation, minutes_for
 
 UNKNOWN_TOKEN_LIMIT = 20  # per client address in RATE_WINDOW
@@ -76,25 +76,57 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
 @require_http_methods(["GET", "POST"])
 @_respondent_view
 def start(request: HttpRequest, invitation: Invitation, token: str, language: str) -> HttpResponse:
-    """Who is evaluated, how anonymity works, how long it takes."""
+    """Who is evaluated, how anonymity works, how long it takes; a questionnaire of one page
+    follows on the same page, so that answering it takes one page, one submit and the receipt.
+
+    POST (the start button of earlier versions of the page) goes on to the first page.
+    """
     if request.method == "POST":
         return redirect("responses:page", token=token, number=1)
     pages = build_pages(invitation.round, invitation.rater_group, language)
     statements = sum(len(page.statements) for page in pages)
-    return render(
-        request,
-        "responses/start.html",
-        {
-            "invitation": invitation,
-            "round": invitation.round,
-            "leader": invitation.leader,
-            "pages": len(pages),
-            "statements": statements,
-            "minutes": minutes_for(statements),
-            "anonymity": invitation.round.anonymity_text.get(language, ""),
-            "token": token,
-        },
+    context = {
+        "invitation": invitation,
+        "round": invitation.round,
+        "leader": invitation.leader,
+        "pages": len(pages),
+        "statements": statements,
+        "minutes": minutes_for(statements),
+        "anonymity": invitation.round.anonymity_text.get(language, ""),
+        "token": token,
+    }
+    if len(pages) == 1:
+        context.update(_questions(invitation, token, pages, 1))
+    return render(request, "responses/start.html", context)
+
+
+def _questions(
+    invitation: Invitation, token: str, pages: list[Page], number: int
+) -> dict[str, object]:
+    """What the statement form of page `number` shows: the statements with the answers saved."""
+    current = pages[number - 1]
+    last = number == len(pages)
+    saved = services.saved_answers(invitation, token, with_comment=current.comment)
+    # Before the last submit: what the earlier pages left unanswered, each with a way back.
+    unanswered = (
+        [
+            (page_number, statement)
+            for page_number, earlier in enumerate(pages[:-1], start=1)
+            for statement in earlier.statements
+            if statement.key not in saved.answers
+        ]
+        if last
+        else []
     )
+    return {
+        "page": current,
+        "number": number,
+        "count": len(pages),
+        "last": last,
+        "saved": saved,
+        "fieldsets": render_fieldsets(current.statements, _scale(), saved.answers),
+        "unanswered": unanswered,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,8 +140,8 @@ def page(
         return render(request, "responses/unknown.html", status=404)
     current = pages[number - 1]
     last = number == len(pages)
-    keys = {statement.key for statement in current.statements}
     if request.method == "POST":
+        keys = {statement.key for statement in current.statements}
         posted = {
             key: str(value)
             for key, value in request.POST.items()
@@ -127,18 +159,6 @@ def page(
         if last:
             return redirect("responses:receipt", token=token)
         return redirect("responses:page", token=token, number=number + 1)
-    saved = services.saved_answers(invitation, token, with_comment=current.comment)
-    # Before the last submit: what the earlier pages left unanswered, each with a way back.
-    unanswered = (
-        [
-            (page_number, statement)
-            for page_number, earlier in enumerate(pages[:-1], start=1)
-            for statement in earlier.statements
-            if statement.key not in saved.answers
-        ]
-        if last
-        else []
-    )
     return render(
         request,
         "responses/page.html",
@@ -146,14 +166,8 @@ def page(
             "invitation": invitation,
             "round": invitation.round,
             "leader": invitation.leader,
-            "page": current,
-            "number": number,
-            "count": len(pages),
-            "last": last,
-            "saved": saved,
             "token": token,
-            "fieldsets": render_fieldsets(current.statements, _scale(), saved.answers),
-            "unanswered": unanswered,
+            **_questions(invitation, token, pages, number),
         },
     )
 
@@ -163,8 +177,10 @@ def page(
 def receipt(
     request: HttpRequest, invitation: Invitation, token: str, language: str
 ) -> HttpResponse:
-    """Thank you: the answers are in; they can be changed until the round closes."""
-    saved = services.saved_answers(invitation, token)
+    """Thank you: the answers are in; they can be changed until the round closes.
+
+    Whether they are in is the invitation's own mark, set in the transaction that submitted them.
+    """
     return render(
         request,
         "responses/receipt.html",
@@ -173,7 +189,7 @@ def receipt(
             "round": invitation.round,
             "leader": invitation.leader,
             "token": token,
-            "submitted": saved.submitted,
+            "submitted": invitation.completed,
         },
     )
 

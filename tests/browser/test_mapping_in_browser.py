@@ -67,7 +67,7 @@ def test_hr_sets_up_a_mapping_and_an_employee_answers_by_keyboard(
     page.goto(f"{live_server.url}/svar/{token_of(round_, '4')}/")
     expect(page.get_by_text("Du vurderer dine egne digitale kompetencer.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Start").focus()
+    page.get_by_role("link", name="Start").focus()
     page.keyboard.press("Enter")
     for number in range(1, 7):
         expect(page.get_by_text(f"Side {number} af 6")).to_be_visible()

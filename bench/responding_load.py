@@ -9,17 +9,19 @@ count. Processes that exit during a phase (a backend per connection without a po
 through their parent's cumulative children times; live ones through their own. Both are sampled
 right before and right after the phase.
 
-For each concurrency (`--concurrency 8,32`) the same server runs two phases with the same client:
+For each concurrency (`--concurrency 8,32`) the same server runs two phases with the same client,
+each after a warm-up:
 
+- responding sessions: CPU per session (split into the server's and the database's), sessions
+  per second, latency per HTTP request (p50/p95), HTTP requests per session;
 - the trivial view, `GET /healthz` (one `SELECT 1`, a JSON answer): CPU per request, the
-  reference;
-- responding sessions: CPU per session, sessions per second, latency per HTTP request
-  (p50/p95), HTTP requests per session.
+  reference, and how many trivial requests' CPU a session costs.
 
 Then once more on a server with a new database connection per request (`DATABASE_POOL=0
 DATABASE_CONN_MAX_AGE=0`), for comparison. Every phase checks that there were no errors and that
 every acknowledged submission is stored exactly once: submitted responses = acknowledged
-sessions = completed invitations, and one answer per statement sent.
+sessions = completed invitations, and one answer per statement sent. The exit status is 1 if
+any phase had an error or a submission not stored exactly once.
 
 The session client walks the respondent's pages as a browser would, without knowing how many
 there are: it opens `/svar/<token>/`; a form with radio buttons gets every statement answered
@@ -27,12 +29,8 @@ there are: it opens `/svar/<token>/`; a form with radio buttons gets every state
 posted; otherwise a link to the first page is followed; redirects are followed, each one a
 request. It stops at the receipt (`/kvittering/` with no form in the main content).
 
-Last, as a floor without HTTP, gunicorn or concurrency, the same walk through Django's test
-client in this process: its own CPU per session and per trivial request (the database server's
-CPU not included).
-
     .venv/bin/python bench/responding_load.py [--people 8000] [--sessions 1500] \
-        [--concurrency 8,32] [--trivial 3000] [--json]
+        [--concurrency 8,32] [--trivial 3000] [--compare-concurrency 8] [--server-log FILE]
 """
 
 import argparse
@@ -366,43 +364,6 @@ def stop_server(server: Server) -> None:
         server.process.wait(10)
 
 
-def in_process(tokens: list[str]) -> dict[str, Any]:
-    """This process's CPU per trivial request and per session through Django's test client."""
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-
-    def fetch(method: str, path: str, form: dict[str, str] | None) -> tuple[int, str, str]:
-        response = client.post(path, form) if method == "POST" else client.get(path)
-        return response.status_code, response.get("Location", ""), response.content.decode()
-
-    def respondent() -> Fetch:
-        client.cookies.clear()
-        return fetch
-
-    for _ in range(200):
-        client.get("/healthz")
-    count = len(tokens) * 5
-    started = time.process_time()
-    for _ in range(count):
-        client.get("/healthz")
-    trivial_ms = (time.process_time() - started) / count * 1000
-    for token in tokens[:20]:
-        walk(respondent(), token)
-    started = time.process_time()
-    sessions = [walk(respondent(), token) for token in tokens[20:]]
-    session_ms = (time.process_time() - started) / len(sessions) * 1000
-    if not all(s.acknowledged for s in sessions):
-        raise RuntimeError("a session in process was not acknowledged")
-    return {
-        "in_process_cpu_ms_per_session": round(session_ms, 2),
-        "in_process_trivial_cpu_ms_per_request": round(trivial_ms, 3),
-        "in_process_requests_per_session": round(
-            sum(s.requests for s in sessions) / len(sessions), 2
-        ),
-    }
-
-
 def postmaster_pid(database_url: str) -> int:
     import psycopg
 
@@ -461,7 +422,6 @@ def main() -> None:
         default=0,
         help="concurrency of the run without a pool (default: the first)",
     )
-    parser.add_argument("--in-process", type=int, default=200, help="sessions; 0 for none")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server-log", type=Path, help="append the servers' error output here")
     options = parser.parse_args()
@@ -490,7 +450,7 @@ def main() -> None:
         import django
 
         django.setup()
-        round_id, all_tokens = prepare(options.people, per_phase * phases + options.in_process)
+        round_id, all_tokens = prepare(options.people, per_phase * phases)
         batches: Iterator[list[str]] = (
             all_tokens[i : i + per_phase] for i in range(0, per_phase * phases, per_phase)
         )
@@ -527,13 +487,8 @@ def main() -> None:
                 stop_server(server)
                 if not isinstance(log, int):
                     log.close()
-        from django.db import connection
-
-        connection.close()
-        floor = in_process(all_tokens[per_phase * phases :]) if options.in_process else {}
     result = {
         "runs": rows,
-        **floor,
         "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "cpus": os.cpu_count(),
     }

@@ -85,13 +85,13 @@ def percentile(values: list[float], share: float) -> float:
 # --- Server-side CPU -------------------------------------------------------------------------
 
 
-def cpu_seconds(roots: list[int]) -> float:
-    """User + system CPU seconds of each root process and everything below it, living or reaped.
+def cpu_seconds(roots: list[int]) -> tuple[float, float]:
+    """CPU seconds of each root process and all below it, living or reaped: user + system, system.
 
     Every process counts its own time while it lives; once it has exited and been waited for,
     its time is in its parent's cumulative children times.
     """
-    total = 0.0
+    total = system = 0.0
     for pid in roots:
         root = psutil.Process(pid)
         for process in [*root.children(recursive=True), root]:
@@ -100,7 +100,8 @@ def cpu_seconds(roots: list[int]) -> float:
             except psutil.NoSuchProcess:
                 continue
             total += times.user + times.system + times.children_user + times.children_system
-    return total
+            system += times.system + times.children_system
+    return total, system
 
 
 # --- The respondent ------------------------------------------------------------------------
@@ -242,8 +243,17 @@ class Server:
         return len(psutil.Process(self.process.pid).children())
 
 
-def measured(server: Server, run: Callable[[], Any]) -> tuple[Any, list[float], float]:
-    """Run a phase; its result, the CPU seconds of the server and of the database, wall seconds."""
+@dataclass
+class Phase:
+    result: Any
+    serve: float  # CPU seconds of the gunicorn master and workers
+    database: float  # CPU seconds of the PostgreSQL server
+    system: float  # the part of both spent in the kernel
+    elapsed: float  # wall-clock seconds
+
+
+def measured(server: Server, run: Callable[[], Any]) -> Phase:
+    """Run a phase and measure the server side's CPU over it."""
     time.sleep(0.5)
     before = [cpu_seconds([pid]) for pid in server.roots]
     started = time.perf_counter()
@@ -251,7 +261,10 @@ def measured(server: Server, run: Callable[[], Any]) -> tuple[Any, list[float], 
     elapsed = time.perf_counter() - started
     time.sleep(0.5)  # let the last connections close and their backends be reaped
     after = [cpu_seconds([pid]) for pid in server.roots]
-    return result, [a - b for a, b in zip(after, before, strict=True)], elapsed
+    (serve, serve_system), (database, database_system) = (
+        (a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)
+    )
+    return Phase(result, serve, database, serve_system + database_system, elapsed)
 
 
 def trivial_phase(server: Server, count: int, concurrency: int) -> dict[str, Any]:
@@ -262,15 +275,17 @@ def trivial_phase(server: Server, count: int, concurrency: int) -> dict[str, Any
         with ThreadPoolExecutor(concurrency) as pool:
             return list(pool.map(lambda _: healthz(server.port), range(count)))
 
-    results, (serve, database), elapsed = measured(server, run)
+    phase = measured(server, run)
+    results: list[tuple[float, bool]] = phase.result
     latencies = [latency for latency, _ in results]
     return {
-        "trivial_cpu_ms_per_request": round((serve + database) / count * 1000, 2),
+        "trivial_cpu_ms_per_request": round((phase.serve + phase.database) / count * 1000, 2),
         "trivial_serve_database_ms": [
-            round(serve / count * 1000, 2),
-            round(database / count * 1000, 2),
+            round(phase.serve / count * 1000, 2),
+            round(phase.database / count * 1000, 2),
         ],
-        "trivial_requests_per_s": round(count / elapsed, 1),
+        "trivial_system_share": round(phase.system / (phase.serve + phase.database), 2),
+        "trivial_requests_per_s": round(count / phase.elapsed, 1),
         "trivial_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "trivial_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
         "trivial_errors": sum(1 for _, ok in results if not ok),
@@ -302,7 +317,9 @@ def sessions_phase(
         with ThreadPoolExecutor(concurrency) as pool:
             return list(pool.map(lambda token: walk(respondent(), token), tokens))
 
-    sessions, (serve, database), elapsed = measured(server, run)
+    phase = measured(server, run)
+    sessions: list[Session] = phase.result
+    serve, database = phase.serve, phase.database
     after = stored(round_id)
     acknowledged = [s for s in sessions if s.acknowledged]
     errors = [s.error for s in [*warm, *sessions] if not s.acknowledged]
@@ -316,7 +333,8 @@ def sessions_phase(
             round(serve / max(1, len(acknowledged)) * 1000, 2),
             round(database / max(1, len(acknowledged)) * 1000, 2),
         ],
-        "sessions_per_s": round(len(sessions) / elapsed, 1),
+        "system_share": round(phase.system / (serve + database), 2),
+        "sessions_per_s": round(len(sessions) / phase.elapsed, 1),
         "requests_per_session": round(sum(s.requests for s in sessions) / max(1, len(sessions)), 2),
         "statements_per_session": round(sent / max(1, len(acknowledged)), 2),
         "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),

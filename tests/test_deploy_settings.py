@@ -392,6 +392,7 @@ def test_nginx_logs_no_token_and_sends_a_post_to_one_server_only():
     for leaky in ("$request ", "$request_uri", "$uri", "$args", "$query_string", "$http_referer"):
         assert leaky not in log_format + " ", leaky
     assert "$omstil_logged_path" in log_format
+    assert "map $request_uri $omstil_logged_path {" in (DEPLOY / "nginx-omstil.conf").read_text()
     # The map's patterns, PCRE as nginx reads them, applied the way nginx applies a map.
     patterns = [
         (re.compile(pattern.replace("(?<", "(?P<")), value)

@@ -108,7 +108,11 @@ def test_response_ids_are_random_and_say_nothing_of_order(answered_and_closed):
 
 def test_every_model_that_stores_answers_is_covered_here():
     answer_models = {model.__name__ for model in apps.get_app_config("responses").get_models()}
-    assert answer_models == {"Response", "Answer", "Comment"}
+    assert answer_models == {"Response", "Answer", "Comment", "ClosedCounts"}
+    # The counts stored at closing hold no more than the answers do: numbers by leader, rater
+    # group and statement, and the time of the closing that made them.
+    counted = {field.name for field in apps.get_model("responses", "ClosedCounts")._meta.fields}
+    assert counted == {"round", "closed_at", "keys", "data"}
     assert Round._meta.get_field("lookup_key").max_length == 64
 
 

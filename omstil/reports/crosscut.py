@@ -28,7 +28,6 @@ from omstil.lib.disclosure import Figure
 from omstil.lib.job_families import OTHER
 from omstil.organisations.models import PATH_SEPARATOR
 from omstil.reports.figures import (
-    ANSWERS,
     EMPTY,
     POLICY_HIDDEN,
     Knowing,
@@ -36,6 +35,7 @@ from omstil.reports.figures import (
     View,
     Viewing,
 )
+from omstil.responses.counts import ANSWERS
 from omstil.responses.models import Answer
 from omstil.rounds.models import EvaluatedLeader, Round
 

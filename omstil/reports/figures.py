@@ -29,19 +29,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connections
-from django.db.models import Count, Q
 
 from omstil.lib import disclosure
 from omstil.lib.disclosure import Figure, Hierarchy
 from omstil.organisations.models import PATH_SEPARATOR
-from omstil.responses.models import Answer
+from omstil.responses.counts import ANSWERS, LeaderCounts, counts_of
 from omstil.rounds.caching import per_closed_round
 from omstil.rounds.models import EvaluatedLeader, Round
 
 THRESHOLD_GROUPS = ("employee", "peer")
 INDIVIDUAL_GROUPS = ("self", "superior")
-ANSWERS = ("1", "2", "3", "4", "5", "dont_know", "prefer_not")
 
 
 class View(StrEnum):
@@ -258,33 +255,6 @@ class Pooled:
     valid: list[list[int]]  # the valid answers decided on
 
 
-Row = tuple[int, str, str, int, int, int, int, int, int, int, int]
-
-
-def _counts_by_leader(round_: Round) -> list[Row]:
-    """Each leader's answers by rater group and statement, counted by the database: the leader,
-    the rater group, the item, how many answered, and how many gave each of the ANSWERS."""
-    query = (
-        Answer.objects.filter(response__round=round_, response__submitted=True)
-        .values_list("response__leader_id", "response__rater_group", "item_key")
-        .annotate(
-            total=Count("*"),
-            **{
-                f"answer_{index}": Count("value", filter=Q(value=v))
-                for index, v in enumerate(ANSWERS)
-            },
-        )
-        .order_by()
-    )
-    # Read straight from the cursor: converting every count to int again, as the queryset
-    # does, would take as long as the database takes to count them.
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[Row] = cursor.fetchall()
-    return rows
-
-
 def _individual(
     distribution: tuple[int, int, int, int, int], dont_know: int, prefer_not: int
 ) -> Figure:
@@ -307,11 +277,14 @@ def compute(round_: Round) -> RoundFigures:
     return _compute(round_)
 
 
-def _compute(round_: Round) -> RoundFigures:
+def _compute(round_: Round, counted: LeaderCounts | None = None) -> RoundFigures:
+    """The round's figures from `counted`, by default the counts stored at closing (for an open
+    round, counted now)."""
     leaders = list(
         EvaluatedLeader.objects.filter(round=round_).values_list("pk", "employee_id", "unit_path")
     )
-    rows = _counts_by_leader(round_)
+    if counted is None:
+        counted = counts_of(round_)
     units = _units(unit_path for _pk, _employee_id, unit_path in leaders)
     parents: dict[Hashable, Hashable | None] = {
         unit_key(path): unit_key(up) if up else None for path, up in units.items()
@@ -326,14 +299,17 @@ def _compute(round_: Round) -> RoundFigures:
 
     # Only (rater group, item) pairs somebody answered get a layer: any other figure is empty,
     # like the figures of a rater group nobody could answer in (peers, in most rounds).
-    items = sorted({row[2] for row in rows})
+    answered_keys = [
+        key for number, key in enumerate(counted.keys) if counted.counts[:, number].any()
+    ]
+    items = sorted({item for _group, item in answered_keys})
     order = {group: number for number, group in enumerate((*THRESHOLD_GROUPS, *INDIVIDUAL_GROUPS))}
-    answered = {(row[1], row[2]) for row in rows if row[1] in order}
+    answered = {(group, item) for group, item in counted.keys if group in order}
     layers = {
         pair: number
         for number, pair in enumerate(sorted(answered, key=lambda p: (order[p[0]], p[1])))
     }
-    counts = _pooled(rows, layers, node_of, cells, parents)
+    counts = _pooled(counted, layers, node_of, cells, parents)
 
     # Disclosure control, one layer at a time: the leaders' groups and the units for employees
     # and peers; the units alone for the self and superior groups, whose leaders' figures are
@@ -436,27 +412,24 @@ def _pool_up(
 
 
 def _pooled(
-    rows: list[Row],
+    counted: LeaderCounts,
     layers: dict[tuple[str, str], int],
     node_of: dict[int, int],
     cells: dict[Hashable, int],
     parents: dict[Hashable, Hashable | None],
 ) -> "npt.NDArray[np.int32]":
-    """The counts of every cell in every layer: a leader's as the database counted them, a
-    unit's pooling its own leaders' and every unit's below it."""
+    """The counts of every cell in every layer: a leader's as counted, a unit's pooling its own
+    leaders' and every unit's below it."""
     counts = np.zeros((len(cells), len(layers), len(ANSWERS)), dtype=np.int32)
-    if not rows:
-        return counts
-    answers = np.array([row[3:] for row in rows], dtype=np.int32)
-    if (wrong := np.flatnonzero(answers[:, 0] != answers[:, 1:].sum(axis=1))).size:
-        _leader, group, item, *_counts = rows[wrong[0]]
-        raise ValueError(f"not an answer among the {group} answers to {item}")
     # Answers to statements outside the rater groups of reports, or to leaders who are not
     # evaluated in the round, are left out.
-    layer = np.array([layers.get((row[1], row[2]), -1) for row in rows], dtype=np.int64)
-    node = np.array([node_of.get(row[0], -1) for row in rows], dtype=np.int64)
-    kept = (layer >= 0) & (node >= 0)
-    counts[node[kept], layer[kept]] = answers[kept, 1:]
+    layer = np.array([layers.get(key, -1) for key in counted.keys], dtype=np.int64)
+    node = np.array([node_of.get(int(pk), -1) for pk in counted.leaders], dtype=np.int64)
+    kept_layers, kept_nodes = np.flatnonzero(layer >= 0), np.flatnonzero(node >= 0)
+    if kept_layers.size and kept_nodes.size:
+        counts[np.ix_(node[kept_nodes], layer[kept_layers])] = counted.counts[
+            np.ix_(kept_nodes, kept_layers)
+        ]
     # Pool upwards a level at a time, the deepest first, so a cell holds all below it when it
     # is added to the cell above.
     return _pool_up(counts, parents, cells)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.lib.job_families import OTHER, coarsen
+from omstil.responses.counts import store as store_counts
 from omstil.responses.models import Answer, Comment, Response
 from omstil.responses.vacuum import vacuum_answer_tables
 from omstil.rounds.models import Invitation, Participation, Round
@@ -53,6 +54,8 @@ def close_round(round_: Round, *, actor: User | None = None) -> None:
     round_.participation_snapshot = []
     round_.participation_taken_at = None
     round_.save()
+    # Counted once, here, for every report any server process makes of the round later.
+    store_counts(round_)
     audit("round.close", actor=actor, organisation=round_.organisation.slug, round=round_.pk)
     round_closed.send(sender=Round, round=round_, actor=actor)
     # Old row versions of the rewritten rows go once the closing has committed.

@@ -70,3 +70,22 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.leader_id}/{self.rater_group}"
+
+
+class ClosedCounts(models.Model):
+    """A closed round's answers counted once, at closing: by leader, (rater group, statement)
+    and answer, the array every report's figures are made from (`omstil.responses.counts`).
+
+    A closed round's answers never change, so every server process loads these counts instead
+    of counting the answers again. Counts only: no response, no answer, nobody's name.
+    """
+
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(help_text="The closing the counts were made at")
+    keys = models.JSONField(help_text="[rater group, statement] for each column of the array")
+    data = models.BinaryField(help_text="NumPy arrays (npz): leader ids, counts")
+
+    def __str__(self) -> str:
+        return f"{self.round_id}"

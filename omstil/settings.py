@@ -200,17 +200,20 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 def _cache(url: str) -> dict[str, object]:
     """The shared cache `CACHE_URL` names: unset, the database; redis:// or valkey://, that
     server; locmem://, each process its own (one process only: limits are then per process)."""
-    scheme = url.split("://", 1)[0].lower() if url else "db"
+    scheme = url.split("://", 1)[0].lower() if "://" in url else "db" if not url else ""
     if scheme == "db":
         return {"BACKEND": "omstil.core.cache.DatabaseCache", "LOCATION": "omstil_cache"}
     if scheme in ("redis", "rediss", "valkey", "valkeys", "unix"):
-        location = url if scheme == "unix" else "redis" + url[len(scheme.removesuffix("s")) :]
+        secure = scheme in ("rediss", "valkeys")
+        location = (
+            url if scheme == "unix" else ("rediss" if secure else "redis") + url[len(scheme) :]
+        )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     raise ConfigurationError(
-        f"CACHE_URL={url!r}: ukendt type / unknown scheme (use db://, redis://, valkey:// "
-        "or locmem://)"
+        f"CACHE_URL={url!r}: ukendt type / unknown scheme (use db://, redis://, rediss://, "
+        "valkey://, valkeys://, unix:// or locmem://)"
     )
 
 

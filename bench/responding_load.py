@@ -34,6 +34,7 @@ request. It stops at the receipt (`/kvittering/` with no form in the main conten
 """
 
 import argparse
+import functools
 import html as html_lib
 import http.client
 import json
@@ -250,6 +251,21 @@ class Phase:
     database: float  # CPU seconds of the PostgreSQL server
     system: float  # the part of both spent in the kernel
     elapsed: float  # wall-clock seconds
+    load: float  # the machine's load average (1 minute) at the end
+    parts: list["Phase"] = field(default_factory=list)
+
+
+def combined(parts: list[Phase]) -> Phase:
+    """Consecutive measured parts of one phase as one, keeping the parts."""
+    return Phase(
+        [item for part in parts for item in part.result],
+        sum(part.serve for part in parts),
+        sum(part.database for part in parts),
+        sum(part.system for part in parts),
+        sum(part.elapsed for part in parts),
+        max(part.load for part in parts),
+        parts,
+    )
 
 
 def measured(server: Server, run: Callable[[], Any]) -> Phase:
@@ -264,22 +280,29 @@ def measured(server: Server, run: Callable[[], Any]) -> Phase:
     (serve, serve_system), (database, database_system) = (
         (a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)
     )
-    return Phase(result, serve, database, serve_system + database_system, elapsed)
+    return Phase(
+        result, serve, database, serve_system + database_system, elapsed, os.getloadavg()[0]
+    )
 
 
-def trivial_phase(server: Server, count: int, concurrency: int) -> dict[str, Any]:
+def trivial_phase(server: Server, count: int, concurrency: int, chunks: int) -> dict[str, Any]:
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(lambda _: healthz(server.port), range(min(count, 300))))  # warm-up
 
-    def run() -> list[tuple[float, bool]]:
+    def run(part: int) -> list[tuple[float, bool]]:
         with ThreadPoolExecutor(concurrency) as pool:
-            return list(pool.map(lambda _: healthz(server.port), range(count)))
+            return list(pool.map(lambda _: healthz(server.port), range(part)))
 
-    phase = measured(server, run)
+    parts = [count // chunks] * chunks
+    phase = combined([measured(server, functools.partial(run, part)) for part in parts])
     results: list[tuple[float, bool]] = phase.result
     latencies = [latency for latency, _ in results]
     return {
         "trivial_cpu_ms_per_request": round((phase.serve + phase.database) / count * 1000, 2),
+        "trivial_cpu_ms_per_request_parts": [
+            round((p.serve + p.database) / part * 1000, 2)
+            for p, part in zip(phase.parts, parts, strict=True)
+        ],
         "trivial_serve_database_ms": [
             round(phase.serve / count * 1000, 2),
             round(phase.database / count * 1000, 2),
@@ -305,7 +328,7 @@ def stored(round_id: int) -> tuple[int, int, int]:
 
 
 def sessions_phase(
-    server: Server, tokens: list[str], concurrency: int, round_id: int
+    server: Server, tokens: list[str], concurrency: int, round_id: int, chunks: int
 ) -> dict[str, Any]:
     respondent = http_fetch(server.port)
     with ThreadPoolExecutor(concurrency) as pool:  # warm-up: every worker, every page
@@ -313,11 +336,13 @@ def sessions_phase(
     tokens = tokens[30:]
     before = stored(round_id)
 
-    def run() -> list[Session]:
+    def run(part: list[str]) -> list[Session]:
         with ThreadPoolExecutor(concurrency) as pool:
-            return list(pool.map(lambda token: walk(respondent(), token), tokens))
+            return list(pool.map(lambda token: walk(respondent(), token), part))
 
-    phase = measured(server, run)
+    size = -(-len(tokens) // chunks)
+    parts = [tokens[i : i + size] for i in range(0, len(tokens), size)]
+    phase = combined([measured(server, functools.partial(run, part)) for part in parts])
     sessions: list[Session] = phase.result
     serve, database = phase.serve, phase.database
     after = stored(round_id)
@@ -333,6 +358,10 @@ def sessions_phase(
             round(serve / max(1, len(acknowledged)) * 1000, 2),
             round(database / max(1, len(acknowledged)) * 1000, 2),
         ],
+        "cpu_ms_per_session_parts": [
+            round((p.serve + p.database) / max(1, sum(x.acknowledged for x in p.result)) * 1000, 2)
+            for p in phase.parts
+        ],
         "system_share": round(phase.system / (serve + database), 2),
         "sessions_per_s": round(len(sessions) / phase.elapsed, 1),
         "requests_per_session": round(sum(s.requests for s in sessions) / max(1, len(sessions)), 2),
@@ -344,6 +373,7 @@ def sessions_phase(
         "acknowledged": len(acknowledged),
         "stored_once": responses == len(acknowledged) == completed and answers == sent,
         "stored": {"responses": responses, "completed": completed, "answers": answers},
+        "load_average": round(phase.load, 1),
     }
 
 
@@ -440,6 +470,9 @@ def main() -> None:
         default=0,
         help="concurrency of the run without a pool (default: the first)",
     )
+    parser.add_argument(
+        "--chunks", type=int, default=3, help="measured parts of each phase, reported one by one"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server-log", type=Path, help="append the servers' error output here")
     options = parser.parse_args()
@@ -494,8 +527,10 @@ def main() -> None:
                         "workers": server.workers(),
                         "concurrency": concurrency,
                     }
-                    row |= sessions_phase(server, next(batches), concurrency, round_id)
-                    row |= trivial_phase(server, options.trivial, concurrency)
+                    row |= sessions_phase(
+                        server, next(batches), concurrency, round_id, options.chunks
+                    )
+                    row |= trivial_phase(server, options.trivial, concurrency, options.chunks)
                     row["session_per_trivial_request"] = round(
                         row["cpu_ms_per_session"] / row["trivial_cpu_ms_per_request"], 1
                     )

@@ -252,6 +252,7 @@ class Phase:
     system: float  # the part of both spent in the kernel
     elapsed: float  # wall-clock seconds
     load: float  # the machine's load average (1 minute) at the end
+    client: float  # CPU seconds of this process, the load generator
     parts: list["Phase"] = field(default_factory=list)
 
 
@@ -264,6 +265,7 @@ def combined(parts: list[Phase]) -> Phase:
         sum(part.system for part in parts),
         sum(part.elapsed for part in parts),
         max(part.load for part in parts),
+        sum(part.client for part in parts),
         parts,
     )
 
@@ -272,16 +274,24 @@ def measured(server: Server, run: Callable[[], Any]) -> Phase:
     """Run a phase and measure the server side's CPU over it."""
     time.sleep(0.5)
     before = [cpu_seconds([pid]) for pid in server.roots]
+    client = time.process_time()
     started = time.perf_counter()
     result = run()
     elapsed = time.perf_counter() - started
+    client = time.process_time() - client
     time.sleep(0.5)  # let the last connections close and their backends be reaped
     after = [cpu_seconds([pid]) for pid in server.roots]
     (serve, serve_system), (database, database_system) = (
         (a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)
     )
     return Phase(
-        result, serve, database, serve_system + database_system, elapsed, os.getloadavg()[0]
+        result,
+        serve,
+        database,
+        serve_system + database_system,
+        elapsed,
+        os.getloadavg()[0],
+        client,
     )
 
 
@@ -363,6 +373,7 @@ def sessions_phase(
             for p in phase.parts
         ],
         "system_share": round(phase.system / (serve + database), 2),
+        "client_cpu_ms_per_session": round(phase.client / max(1, len(sessions)) * 1000, 2),
         "sessions_per_s": round(len(sessions) / phase.elapsed, 1),
         "requests_per_session": round(sum(s.requests for s in sessions) / max(1, len(sessions)), 2),
         "statements_per_session": round(sent / max(1, len(acknowledged)), 2),

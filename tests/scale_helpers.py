@@ -119,31 +119,58 @@ def collect_static(var_dir: Path) -> None:
     )
 
 
+def _server() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}"
+
+
+@contextlib.contextmanager
+def template_database(kind: str, directory: Path) -> Iterator[str]:
+    """A migrated database of `kind` with the instrument library, to be copied by
+    `scale_database` (migrating takes longer than copying); its URL."""
+    name = None
+    if kind == "postgresql":
+        name = f"scale_template_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{_server()}/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        url = f"{_server()}/{name}"
+    else:
+        url = f"sqlite:///{directory / 'template.sqlite3'}"
+    try:
+        template = Database(url, environment(directory))
+        template.omstil("migrate", "-v0")
+        template.omstil("instruments", "sync")
+        yield url
+    finally:
+        if name is not None:
+            with psycopg.connect(f"{_server()}/postgres", autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @contextlib.contextmanager
 def scale_database(
-    kind: str, tmp_path: Path, *, people: int = 0, static: Path | None = None
+    template: str, tmp_path: Path, *, people: int = 0, static: Path | None = None
 ) -> Iterator[Database]:
-    """A new, migrated database of `kind`; with `people`, a generated kommune of about that many
-    and an open round in which every employee answers about their leader (its e-mails queued).
-    `static`: a directory of collected static files the servers are to use."""
+    """A new database, a copy of `template`; with `people`, a generated kommune of about that
+    many and an open round in which every employee answers about their leader (its e-mails
+    queued). `static`: a directory of collected static files the servers are to use."""
     if static is not None:
         (tmp_path / "static").symlink_to(static, target_is_directory=True)
-    env = environment(tmp_path)
-    name = server = None
-    if kind == "postgresql":
-        db = settings.DATABASES["default"]
-        server = f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}"
+    name = None
+    if template.startswith("postgresql"):
         name = f"scale_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")
-        url = f"{server}/{name}"
+        with psycopg.connect(f"{_server()}/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template.rsplit('/', 1)[1]}")
+        url = f"{_server()}/{name}"
     else:
-        url = f"sqlite:///{tmp_path / 'omstil.sqlite3'}"
-    database = Database(url, env)
+        path = tmp_path / "omstil.sqlite3"
+        source = sqlite3.connect(template.removeprefix("sqlite:///"))
+        with contextlib.closing(source), contextlib.closing(sqlite3.connect(path)) as copy:
+            source.backup(copy)
+        url = f"sqlite:///{path}"
+    database = Database(url, environment(tmp_path))
     try:
-        database.omstil("migrate", "-v0")
         if people:
-            database.omstil("instruments", "sync")
             hr_file = tmp_path / "hr.csv"
             hr_file.write_bytes(to_csv(generate(people, seed=14)))
             database.omstil("org", "import", str(hr_file), "--org", "fjordby", "--json")
@@ -157,7 +184,7 @@ def scale_database(
         yield database
     finally:
         if name is not None:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            with psycopg.connect(f"{_server()}/postgres", autocommit=True) as connection:
                 connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

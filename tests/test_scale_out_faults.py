@@ -32,6 +32,7 @@ from tests.scale_helpers import (
     invitation_tokens,
     respond,
     scale_database,
+    template_database,
     wait_for,
 )
 
@@ -40,10 +41,17 @@ OWED = "SELECT count(*) FROM rounds_invitation WHERE emailed_at IS NULL"
 UNDELIVERABLE = "SELECT count(*) FROM rounds_invitation WHERE delivery_failed = %s"
 
 
-@pytest.fixture
-def kind(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> str:
-    """The kind of database the suite runs on (its PostgreSQL server with --db=postgresql)."""
-    return str(request.config.getoption("--db"))
+@pytest.fixture(scope="session")
+def template(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_modify_db_settings: None,
+) -> Iterator[str]:
+    """A migrated database of the kind the suite runs on (on its PostgreSQL server with
+    --db=postgresql), that each test copies."""
+    kind = str(request.config.getoption("--db"))
+    with template_database(kind, tmp_path_factory.mktemp("template")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +84,9 @@ def submitted(database: Database) -> dict[str, int]:
 
 
 def test_respondents_lose_nothing_when_a_server_behind_the_proxy_is_killed(
-    kind, tmp_path, static_files, processes
+    template, tmp_path, static_files, processes
 ):
-    with scale_database(kind, tmp_path, people=300, static=static_files) as database:
+    with scale_database(template, tmp_path, people=300, static=static_files) as database:
         first, second, proxy = free_port(), free_port(), free_port()
         killed = processes.serve("web1", database, first)
         processes.serve("web2", database, second)
@@ -121,9 +129,10 @@ def test_respondents_lose_nothing_when_a_server_behind_the_proxy_is_killed(
         assert len(results) == len(everyone)
         assert at_kill < len(acknowledged), "nobody got a receipt after the server was killed"
         assert failed, "the kill interrupted no respondent: it was not mid-run"
-        # What the kill does to a request in flight (the proxy's "Bad Gateway"), and nothing else:
-        # no server error, no refusal, no wrong page.
-        assert {results[token] for token in failed} == {"HTTP 502"}, Counter(results.values())
+        # What the kill does to a request in flight (the proxy's "Bad Gateway", or an answer cut
+        # off mid-page), and nothing else: no server error, no refusal, no wrong page.
+        reasons = {results[token] for token in failed}
+        assert reasons <= {"HTTP 502", "IncompleteRead"}, Counter(results.values())
         after_kill = submitted(database)
         # Each receipt is one stored, submitted response; an interrupted session is stored at
         # most once (its last page may have been saved before its answer was lost).
@@ -147,9 +156,9 @@ def test_respondents_lose_nothing_when_a_server_behind_the_proxy_is_killed(
 
 
 def test_the_unknown_token_limit_counts_one_client_across_two_servers(
-    kind, tmp_path, static_files, processes
+    template, tmp_path, static_files, processes
 ):
-    with scale_database(kind, tmp_path, static=static_files) as database:
+    with scale_database(template, tmp_path, static=static_files) as database:
         ports = [free_port(), free_port()]
         for number, port in enumerate(ports, start=1):
             processes.serve(f"web{number}", database, port)
@@ -224,7 +233,7 @@ class Side:
 
 
 def test_two_workers_share_a_batch_and_a_killed_one_neither_loses_nor_repeats_an_email(
-    kind, tmp_path, processes
+    template, tmp_path, processes
 ):
     mailbox = Mailbox(kill_at=700)
     ports = {"a": free_port(), "b": free_port()}
@@ -235,7 +244,7 @@ def test_two_workers_share_a_batch_and_a_killed_one_neither_loses_nor_repeats_an
     for controller in controllers:
         controller.start()
     try:
-        with scale_database(kind, tmp_path, people=2001) as database:
+        with scale_database(template, tmp_path, people=2001) as database:
             invitees = Counter(
                 str(email) for (email,) in database.rows("SELECT email FROM rounds_invitation")
             )
@@ -270,10 +279,14 @@ def test_two_workers_share_a_batch_and_a_killed_one_neither_loses_nor_repeats_an
                 if process.poll() is None:
                     processes.stop(process)
 
-            # Killed mid-batch, while both were sending it.
+            # Killed mid-batch, having sent part of it; the other sent part of it too.
             assert mailbox.kill_at - 1 <= mailbox.killed_after < 1900, mailbox.killed_after
             assert mailbox.before_kill["a"] > 0, mailbox.before_kill
-            assert mailbox.before_kill["b"] > 0, mailbox.before_kill
+            assert mailbox.by_worker["b"] > 0, mailbox.by_worker
+            if database.url.startswith("postgresql"):
+                # Side by side, each on the next invitation nobody holds. (SQLite has one writer
+                # at a time, and a worker holds the write lock while it hands over an e-mail.)
+                assert mailbox.before_kill["b"] > 0, mailbox.before_kill
             assert mailbox.recipients == Counter(dict.fromkeys(invitees, 1))
             assert sum(mailbox.by_worker.values()) == 2000
             assert database.count(UNDELIVERABLE, True) == 0

@@ -3,7 +3,6 @@
 import functools
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -25,12 +24,13 @@ def _bad_token_key(request: HttpRequest) -> str:
     return f"omstil:bad-token:{client_address(request) or 'unknown'}"
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    return int(cache.get(_bad_token_key(request), 0)) >= UNKNOWN_TOKEN_LIMIT
+def _over_the_limit(request: HttpRequest) -> bool:
+    """Count one more unknown token from the client; whether that is more than the limit.
 
-
-def _count_unknown(request: HttpRequest) -> None:
-    count_request(_bad_token_key(request), RATE_WINDOW)
+    Counted first and decided on the count the counting gave, so that attempts arriving at the
+    same moment, at any server, are limited as if they came one by one.
+    """
+    return count_request(_bad_token_key(request), RATE_WINDOW) > UNKNOWN_TOKEN_LIMIT
 
 
 def _language(request: HttpRequest, invitation: Invitation) -> str:
@@ -53,9 +53,8 @@ def _respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
         try:
             invitation = services.find_invitation(token)
         except services.UnknownToken:
-            if _rate_limited(request):
+            if _over_the_limit(request):
                 return render(request, "responses/rate_limited.html", status=429)
-            _count_unknown(request)
             return render(request, "responses/unknown.html", status=404)
         language = _language(request, invitation)
         request.LANGUAGE_CODE = language

@@ -16,7 +16,7 @@ from omstil.accounts.models import User
 from omstil.development.models import Action
 from omstil.organisations.models import Organisation
 from omstil.rounds.access import get_round_for_admin
-from omstil.rounds.chain import leaders_below, own_leader_ids
+from omstil.rounds.chain import leaders_below, links_of, own_leader_ids
 from omstil.rounds.models import EvaluatedLeader, Round
 
 
@@ -35,8 +35,8 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
     if leader.employee_id in own_leader_ids(user, [leader]):
         return Role.OWNER
     if round_.visibility.get("superior"):
-        leaders = list(EvaluatedLeader.objects.filter(round=round_))
-        if leader.erased_at is None and leader.employee_id in leaders_below(user, round_, leaders):
+        links = links_of(round_)
+        if leader.erased_at is None and leader.employee_id in leaders_below(user, round_, links):
             return Role.SUPERIOR
     return None
 

@@ -23,7 +23,7 @@ from omstil.accounts.models import User
 from omstil.organisations.access import administers, reads_unit_reports
 from omstil.reports.figures import Knowing, View, Viewing, compute, unit_key
 from omstil.reports.models import ReportArchive
-from omstil.rounds.chain import leaders_below, leaders_in, own_leader_ids
+from omstil.rounds.chain import leaders_below, leaders_in, links_of, people_of
 from omstil.rounds.models import EvaluatedLeader, Round
 
 
@@ -34,20 +34,24 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
     if round_.is_mapping:
         # A mapping evaluates nobody: its teams have no reports (omstil/mapping/access.py).
         return set()
-    everyone = list(EvaluatedLeader.objects.filter(round=round_))
-    # A deleted leader's report went with them (docs/privacy.md); their answers stay pooled,
-    # and the reporting lines still run through them.
-    leaders = [leader for leader in everyone if leader.erased_at is None]
-    present = {leader.employee_id for leader in leaders}
     policy = round_.visibility
     if policy.get("org_admins") and administers(user, round_.organisation_id):
-        return present
+        return set(
+            EvaluatedLeader.objects.filter(round=round_, erased_at__isnull=True).values_list(
+                "employee_id", flat=True
+            )
+        )
+    # A deleted leader's report went with them (docs/privacy.md); their answers stay pooled,
+    # and the reporting lines still run through them.
+    links = links_of(round_)
+    erased = {link.employee_id for link in links if link.erased}
     visible: set[str] = set()
     if policy.get("leader", True):
-        visible |= own_leader_ids(user, leaders)
+        mine = people_of(user)
+        visible |= {link.employee_id for link in links if link.person_id in mine}
     if policy.get("superior"):
-        visible |= leaders_below(user, round_, everyone) & present
-    return visible
+        visible |= leaders_below(user, round_, links)
+    return visible - erased
 
 
 def can_see_leader_report(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -> bool:

@@ -8,9 +8,43 @@ when the organisation does. A user is the people their account is tied to
 employee id, never by an e-mail address.
 """
 
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
 from omstil.accounts.models import User
 from omstil.organisations.models import PATH_SEPARATOR, Person
 from omstil.rounds.models import EvaluatedLeader, Round
+
+
+class Linked(Protocol):
+    """An evaluated leader as far as the reporting lines go."""
+
+    @property
+    def employee_id(self) -> str: ...
+
+    @property
+    def superior_employee_id(self) -> str: ...
+
+
+class Link(NamedTuple):
+    """An evaluated leader's place in the reporting lines, read without the rest of the row."""
+
+    employee_id: str
+    superior_employee_id: str
+    person_id: int | None
+    erased: bool  # deleted (docs/privacy.md): no report, but the line still runs through them
+
+
+def links_of(round_: Round) -> list[Link]:
+    """Every evaluated leader of the round with their superior: what a chain check needs, read
+    as plain rows (a region's 2,000 leaders as model objects would cost a report page more than
+    the rest of it)."""
+    return [
+        Link(employee_id, superior, person_id, erased_at is not None)
+        for employee_id, superior, person_id, erased_at in EvaluatedLeader.objects.filter(
+            round=round_
+        ).values_list("employee_id", "superior_employee_id", "person_id", "erased_at")
+    ]
 
 
 def people_of(user: User) -> dict[int, tuple[int, str]]:
@@ -36,7 +70,7 @@ def own_leader_ids(user: User, leaders: list[EvaluatedLeader]) -> set[str]:
     return {leader.employee_id for leader in leaders if leader.person_id in mine}
 
 
-def leaders_below(user: User, round_: Round, leaders: list[EvaluatedLeader]) -> set[str]:
+def leaders_below(user: User, round_: Round, leaders: Sequence[Linked]) -> set[str]:
     """The evaluated leaders of `round_` with `user` in their superior chain, as frozen with
     the round."""
     me = {

@@ -202,7 +202,12 @@ def _cache(url: str) -> dict[str, object]:
     server; locmem://, each process its own (one process only: limits are then per process)."""
     scheme = url.split("://", 1)[0].lower() if "://" in url else "db" if not url else ""
     if scheme == "db":
-        return {"BACKEND": "omstil.core.cache.DatabaseCache", "LOCATION": "omstil_cache"}
+        return {
+            "BACKEND": "omstil.core.cache.DatabaseCache",
+            "LOCATION": "omstil_cache",
+            # Rate limits add an entry per client address; culling starts only past this many.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
     if scheme in ("redis", "rediss", "valkey", "valkeys", "unix"):
         secure = scheme in ("rediss", "valkeys")
         location = (

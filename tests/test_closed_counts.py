@@ -4,10 +4,15 @@ from those stored counts: no process counts the answers of a closed round again.
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from omstil.core.models import CacheEntry
 from omstil.reports import figures
+from omstil.reports.comparisons import comparisons
+from omstil.reports.tasks import prepare_closed_round
 from omstil.responses.counts import count, counts_of
 from omstil.responses.models import Answer, ClosedCounts
+from omstil.rounds.caching import forget_in_process
 from omstil.rounds.models import Round
+from omstil.rounds.participation import closed_decisions
 
 ANSWER_TABLE = Answer._meta.db_table
 
@@ -75,3 +80,33 @@ def test_counts_of_an_earlier_closing_are_not_used(closed):
 def test_deleting_the_round_deletes_its_counts(closed):
     fresh(closed).delete()
     assert not ClosedCounts.objects.exists()
+
+
+def test_a_new_process_loads_a_closed_rounds_prepared_results_from_the_shared_cache(closed):
+    round_ = fresh(closed)
+    # Closing queued the preparing (the worker runs it); here it runs at once.
+    prepare_closed_round.call(round_.pk)
+    made = (figures.compute(round_).all(), comparisons(round_), closed_decisions(round_))
+    assert CacheEntry.objects.filter(cache_key__contains=f":{round_.pk}:").count() == 3
+    forget_in_process()  # as a server process that starts now
+    with CaptureQueriesContext(connection) as queries:
+        loaded = (figures.compute(round_).all(), comparisons(round_), closed_decisions(round_))
+    assert loaded == made
+    tables = {CacheEntry._meta.db_table}
+    assert all(any(table in query["sql"] for table in tables) for query in queries)
+    assert len(queries) == 3
+
+
+def test_closing_queues_the_preparing_of_the_reports(db, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from omstil.responses.closing import close_round
+    from tests.report_fixtures import build_closed_round
+
+    round_ = build_closed_round(close=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        close_round(round_)
+    queued = DBTaskResult.objects.filter(task_path__endswith="prepare_closed_round")
+    assert [(task.queue_name, task.args_kwargs["args"]) for task in queued] == [
+        ("files", [round_.pk])
+    ]

@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapporter")
 
     def ready(self) -> None:
-        from omstil.reports import ready
+        from omstil.reports import ready, tasks
         from omstil.responses.closing import round_closed
 
         round_closed.connect(ready.announce_on_close, dispatch_uid="reports.announce_on_close")
+        round_closed.connect(tasks.prepare_on_close, dispatch_uid="reports.prepare_on_close")

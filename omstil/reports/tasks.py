@@ -15,9 +15,11 @@ from django.utils.timezone import now
 from omstil.accounts.models import User
 from omstil.core.audit import audit
 from omstil.core.pdf import htmls_to_pdfs
+from omstil.reports.comparisons import comparisons
 from omstil.reports.models import ReportArchive
 from omstil.reports.rendering import leader_html
 from omstil.rounds.models import EvaluatedLeader, Round
+from omstil.rounds.participation import closed_decisions
 
 PROGRESS_EVERY = 5
 # A zip whose progress has not moved for this long has lost its worker (a PDF takes a second);
@@ -140,3 +142,22 @@ def delete_old_archives() -> int:
             pk=archive.pk, status=ReportArchive.Status.DONE
         ).update(status=ReportArchive.Status.DELETED, file="")
     return deleted
+
+
+@task(queue_name="files")
+def prepare_closed_round(round_id: int) -> None:
+    """Compute what every report of a closed round is made from (its figures, comparisons and
+    participation decisions) into the shared cache, so no reader waits for it
+    (`omstil.rounds.caching`)."""
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.CLOSED).first()
+    if round_ is None:
+        return
+    closed_decisions(round_)
+    if not round_.is_mapping:  # a mapping's figures are shared when first read
+        comparisons(round_)  # makes the figures first
+
+
+def prepare_on_close(sender: object, round: Round, **kwargs: object) -> None:
+    """When a round closes, queue the preparing of its reports once the closing commits."""
+    round_id = round.pk
+    transaction.on_commit(lambda: prepare_closed_round.enqueue(round_id))

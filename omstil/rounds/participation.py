@@ -270,7 +270,7 @@ def _hidden_reason(invited: int, minimum: int) -> str:
 
 
 @per_closed_round
-def _closed_decisions(round_: Round) -> dict[str, dict[Hashable, bool]]:
+def closed_decisions(round_: Round) -> dict[str, dict[Hashable, bool]]:
     """For each rater group, which leaders' and units' counts a closed round's reports show.
 
     The leaders' groups and the units form a tree; a count is shown when at least the minimum
@@ -309,7 +309,7 @@ def report_rates(
     """How many were invited and answered, per rater group, as a closed report shows it: of one
     leader (`leaders` is them alone) or of the unit at `unit_path` with everything below it."""
     key: Hashable = ("unit", unit_path) if unit_path is not None else ("leader", leaders[0].pk)
-    decisions = _closed_decisions(round_) if round_.status == Round.Status.CLOSED else {}
+    decisions = closed_decisions(round_) if round_.status == Round.Status.CLOSED else {}
     rates: dict[str, dict[str, int | str | None]] = {}
     for group, rate in by_rater_group(group_counts(round_, leaders)).items():
         if decisions.get(group, {}).get(key, False):

@@ -9,9 +9,10 @@ workers share it (each takes the next invitation nobody holds).
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -21,6 +22,7 @@ from omstil.rounds.models import Invitation, Round
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+SQLITE_PAUSE_S = 0.05
 # One delivery task per this many e-mails owed, at most SENDERS, so that up to SENDERS workers
 # send a large batch together.
 PER_SENDER = 500
@@ -77,6 +79,11 @@ def deliver_round_emails(round_id: int, attempt: int = 1) -> int:
     try:
         while _send_one(round_id):
             sent += 1
+            if connection.vendor == "sqlite":
+                # SQLite has one write lock, held while each e-mail is handed over; without a
+                # pause the worker would take it straight back and respondents' saves would wait
+                # for the whole batch.
+                time.sleep(SQLITE_PAUSE_S)
     except (smtplib.SMTPException, OSError) as exc:
         if attempt >= MAX_ATTEMPTS:
             raise

@@ -173,7 +173,7 @@ class RoundFigures:
             made = EMPTY if self._make(rater_group, layer, node) is EMPTY else POLICY_HIDDEN
         else:
             decided = self.knowing(view.leaders) if isinstance(view, Knowing) else self.pooled
-            one, two, three, four, five, dont_know, prefer_not = self._counted[node][layer]
+            one, two, three, four, five, dont_know, prefer_not = self._counted(node, layer)
             made = disclosure.figure(
                 (one, two, three, four, five),
                 dont_know,
@@ -188,14 +188,14 @@ class RoundFigures:
         self._made_pooled[key] = made
         return made
 
-    @cached_property
-    def _counted(self) -> list[list[list[int]]]:
-        """`counts` as lists: faster to read a cell of than the array."""
-        counted: list[list[list[int]]] = self.counts.tolist()
+    def _counted(self, node: int, layer: int) -> list[int]:
+        """The seven counts of a cell in a layer, as Python ints (read from the array as they are
+        needed: a region's counts as lists would hold some 7 MB in every process)."""
+        counted: list[int] = self.counts[node, layer].tolist()
         return counted
 
     def _make(self, rater_group: str, layer: int, node: int) -> Figure:
-        one, two, three, four, five, dont_know, prefer_not = self._counted[node][layer]
+        one, two, three, four, five, dont_know, prefer_not = self._counted(node, layer)
         distribution = (one, two, three, four, five)
         if rater_group in INDIVIDUAL_GROUPS and node >= self.units:
             # The leader's own (or superior's) answer, shown as it is.

@@ -42,14 +42,13 @@ def find_invitation(token: str) -> Invitation:
     """The invitation whose token this is, with its round and leader."""
     if not tokens.looks_like_token(token):
         raise UnknownToken
-    invitation = (
-        Invitation.objects.select_related("round__organisation", "leader")
-        .filter(token_hash=tokens.invitation_hash(token))
-        .first()
-    )
-    if invitation is None:
-        raise UnknownToken
-    return invitation
+    # The hash is unique: `get` asks for it without the ordering `first` would add and sort by.
+    try:
+        return Invitation.objects.select_related("round__organisation", "leader").get(
+            token_hash=tokens.invitation_hash(token)
+        )
+    except Invitation.DoesNotExist:
+        raise UnknownToken from None
 
 
 def saved_answers(invitation: Invitation, token: str, with_comment: bool = False) -> Saved:

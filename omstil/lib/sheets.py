@@ -8,10 +8,15 @@ string cell; in CSV such a text gets a leading apostrophe, as OWASP recommends f
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported only by a process that writes a workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# The control characters an XLSX cell cannot hold (openpyxl's own `ILLEGAL_CHARACTERS_RE`).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,7 +37,7 @@ def csv_rows(rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> str:
     return buffer.getvalue()
 
 
-def append_row(sheet: Worksheet, row: Sequence[object]) -> None:
+def append_row(sheet: "Worksheet", row: Sequence[object]) -> None:
     """One row at the end of an XLSX sheet; every text is a string cell, never a formula."""
     sheet.append(
         [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row]

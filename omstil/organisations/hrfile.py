@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from omstil.organisations.models import PATH_SEPARATOR
 
@@ -48,7 +47,6 @@ XLSX_FAULTS = (
     zipfile.BadZipFile,
     zlib.error,
     ElementTree.ParseError,
-    InvalidFileException,
 )
 
 # Canonical field → accepted headers (compared case-insensitively, spaces and "-" ignored).
@@ -284,10 +282,14 @@ def _workbook_problem(archive: zipfile.ZipFile) -> str | None:
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     # Read-only mode streams the sheet row by row; one column past the limit is read so that a
     # row that uses it can be refused.
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except InvalidFileException as exc:
+        raise ValueError(str(exc)) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)

@@ -20,7 +20,6 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from omstil.accounts.models import User
 from omstil.core.audit import SYSTEM
@@ -547,6 +546,8 @@ def to_csv(rows: Iterable[Sequence[object]]) -> bytes:
 
 def to_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
     """Rows as an Excel workbook, one sheet, every text a string cell."""
+    from openpyxl import Workbook  # only where a workbook is written (omstil/lib/sheets.py)
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

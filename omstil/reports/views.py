@@ -23,7 +23,6 @@ from omstil.reports.access import (
     get_round_for_all_leader_reports,
     get_round_for_unit_report,
 )
-from omstil.reports.exports import to_xlsx
 from omstil.reports.ready import may_send, send_report_ready
 from omstil.reports.rendering import (
     breakdown_tables,
@@ -82,6 +81,9 @@ def leader_report_page(request: HttpRequest, round_id: int, employee_id: str) ->
 
 def _workbook(report: dict[str, Any], filename: str) -> HttpResponse:
     """A report as an Excel workbook, the same figures the page shows the viewer."""
+    # openpyxl takes some 25 MB; a server process loads it when it first writes a workbook.
+    from omstil.reports.exports import to_xlsx
+
     response = HttpResponse(
         to_xlsx(report, _("Rapport")),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -273,3 +273,28 @@ def test_every_respondent_page_names_whom_it_is_about(client, open_round_):
         "Om din egen ledelse"
         in client.get(reverse("responses:page", args=[own, 1])).content.decode()
     )
+
+
+def test_the_invitation_found_by_its_token_is_what_the_orm_finds(
+    open_round_, django_assert_num_queries
+):
+    from django.forms.models import model_to_dict
+
+    from omstil.responses.services import find_invitation
+
+    token = token_of(open_round_, "4")
+    expected = Invitation.objects.select_related("round", "leader").get(
+        token_hash=tokens.invitation_hash(token)
+    )
+    with django_assert_num_queries(1):
+        found = find_invitation(token)
+        round_, leader = found.round, found.leader
+    for made, orm in ((found, expected), (round_, expected.round), (leader, expected.leader)):
+        values = {field.attname: getattr(made, field.attname) for field in made._meta.fields}
+        assert values == {field.attname: getattr(orm, field.attname) for field in orm._meta.fields}
+        assert type(made) is type(orm)
+        assert not made._state.adding
+    assert model_to_dict(round_) == model_to_dict(expected.round)
+    assert round_.opened_at is not None
+    assert round_.opened_at.tzinfo is not None  # converted as the ORM converts it
+    assert isinstance(round_.anonymity_text, dict)  # a JSON field, decoded

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from omstil.instruments.scale import parse_answer
+from omstil.responses.lookup import invitation_by_hash
 from omstil.responses.models import Answer, Comment, Response
 from omstil.rounds import tokens
 from omstil.rounds.models import Invitation, Round
@@ -42,13 +43,10 @@ def find_invitation(token: str) -> Invitation:
     """The invitation whose token this is, with its round and leader."""
     if not tokens.looks_like_token(token):
         raise UnknownToken
-    # The hash is unique: `get` asks for it without the ordering `first` would add and sort by.
-    try:
-        return Invitation.objects.select_related("round__organisation", "leader").get(
-            token_hash=tokens.invitation_hash(token)
-        )
-    except Invitation.DoesNotExist:
-        raise UnknownToken from None
+    invitation = invitation_by_hash(tokens.invitation_hash(token))
+    if invitation is None:
+        raise UnknownToken
+    return invitation
 
 
 def saved_answers(invitation: Invitation, token: str, with_comment: bool = False) -> Saved:

@@ -28,7 +28,10 @@ Personal data (persondata; docs/privacy.md)
 
 Running Omstil
   serve [--port P]        serve the web application (gunicorn)
-  worker [--burst]        run background tasks (e-mail, reports); --burst: run what is queued, exit
+  worker [--queue Q] [--burst]
+                          run background tasks; --queue email|files: only that queue (default:
+                          every queue); --burst: run what is queued, exit
+                          (several servers and workers: docs/deployment.md)
   tick                    the daily work: reminders, closing due rounds, owed e-mail, tidying up
   migrate                 bring the database up to date
   demo                    set up the demo organisation and print how to log in

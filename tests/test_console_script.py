@@ -51,7 +51,7 @@ def env(tmp_path_factory) -> dict[str, str]:
 def test_help_lists_the_commands_in_groups(env):
     result = run("--help", env=env)
     assert result.returncode == 0
-    for line in ["instruments list|show|validate|sync", "serve [--port P]", "worker [--burst]"]:
+    for line in ["instruments list|show|validate|sync", "serve [--port P]", "worker [--queue Q]"]:
         assert line in result.stdout
 
 

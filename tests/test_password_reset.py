@@ -22,7 +22,7 @@ ASK = reverse("accounts:password_reset")
 
 
 @pytest.fixture(autouse=True)
-def no_earlier_requests():
+def no_earlier_requests(db):
     """The limits count in the cache: each test starts with none counted."""
     from django.core.cache import cache
 

@@ -16,7 +16,7 @@ LINK = re.compile(r"http://testserver-omstil\.example(/konto/link/[^/\s]+/[^/\s]
 
 
 @pytest.fixture(autouse=True)
-def no_earlier_requests():
+def no_earlier_requests(db):
     """The limits count in the cache: each test starts with none counted."""
     from django.core.cache import cache
 

@@ -26,7 +26,7 @@ ORGANISATIONS = reverse("organisations:list")
 
 
 @pytest.fixture(autouse=True)
-def required(settings):
+def required(settings, db):
     """Two-factor is on, as in production, and no earlier attempt is counted."""
     settings.OMSTIL_TWO_FACTOR_REQUIRED = True
     cache.clear()

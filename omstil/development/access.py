@@ -35,7 +35,7 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, leader: EvaluatedLeader) -
     if leader.employee_id in own_leader_ids(user, [leader]):
         return Role.OWNER
     if round_.visibility.get("superior"):
-        links = links_of(round_, user)
+        links = links_of(round_)
         if leader.erased_at is None and leader.employee_id in leaders_below(user, round_, links):
             return Role.SUPERIOR
     return None

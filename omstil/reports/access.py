@@ -43,7 +43,7 @@ def visible_leaders(user: AbstractBaseUser | AnonymousUser, round_: Round) -> se
         )
     # A deleted leader's report went with them (docs/privacy.md); their answers stay pooled,
     # and the reporting lines still run through them.
-    links = links_of(round_, user)
+    links = links_of(round_)
     erased = {link.employee_id for link in links if link.erased}
     visible: set[str] = set()
     if policy.get("leader", True):

@@ -35,24 +35,16 @@ class Link(NamedTuple):
     erased: bool  # deleted (docs/privacy.md): no report, but the line still runs through them
 
 
-def links_of(round_: Round, user: User | None = None) -> list[Link]:
+def links_of(round_: Round) -> list[Link]:
     """Every evaluated leader of the round with their superior: what a chain check needs, read
     as plain rows (a region's 2,000 leaders as model objects would cost a report page more than
-    the rest of it). With `user`, read once per user object, so once per request."""
-    kept: dict[int, list[Link]] | None = getattr(user, "_omstil_links", None)
-    if kept is not None and round_.pk in kept:
-        return kept[round_.pk]
-    links = [
+    the rest of it)."""
+    return [
         Link(employee_id, superior, person_id, erased_at is not None)
         for employee_id, superior, person_id, erased_at in EvaluatedLeader.objects.filter(
             round=round_
         ).values_list("employee_id", "superior_employee_id", "person_id", "erased_at")
     ]
-    if user is not None:
-        if kept is None:
-            kept = user._omstil_links = {}  # type: ignore[attr-defined]
-        kept[round_.pk] = links
-    return links
 
 
 def people_of(user: User) -> dict[int, tuple[int, str]]:

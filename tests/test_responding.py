@@ -201,12 +201,18 @@ def test_changing_submitted_answers_replaces_them_and_the_comment(client, open_r
     assert Response.objects.get().submitted
 
 
-def test_a_questionnaire_of_several_pages_starts_with_a_link_to_the_first(client, db):
+def two_page_round():
+    """An open round of two pages: the instrument's theme, then a local statement."""
     round_ = draft_round(
         kommune(), local_statements=[{"da": "Vi holder gode møder", "en": "We hold good meetings"}]
     )
     open_round(round_)
     round_.refresh_from_db()
+    return round_
+
+
+def test_a_questionnaire_of_several_pages_starts_with_a_link_to_the_first(client, db):
+    round_ = two_page_round()
     token = token_of(round_, "4")
     start = client.get(reverse("responses:start", args=[token])).content.decode()
     assert f'href="{reverse("responses:page", args=[token, 1])}"' in start
@@ -221,11 +227,7 @@ def test_the_receipt_does_not_thank_someone_who_has_not_submitted(client, open_r
 
 
 def test_before_the_last_submit_the_page_lists_what_earlier_pages_left_unanswered(client, db):
-    round_ = draft_round(
-        kommune(), local_statements=[{"da": "Vi holder gode møder", "en": "We hold good meetings"}]
-    )
-    open_round(round_)
-    round_.refresh_from_db()
+    round_ = two_page_round()
     token = token_of(round_, "4")
     start = client.get(reverse("responses:start", args=[token])).content.decode()
     assert "Der er 6 udsagn" in start
